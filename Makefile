@@ -1,0 +1,54 @@
+# Keras a medida: two commands do all the set-up.
+#   make serve   - create .venv if missing, install the pinned tools, serve the site
+#   make test    - the same venv; lint, guards, every page block, the strict build
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+export NO_MKDOCS_2_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export MPLBACKEND := Agg
+
+.PHONY: help install serve build test check lint format lock clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $@
+
+install: $(STAMP)  ## Create .venv and install the pinned dependencies
+
+serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000 (Spanish at /es/)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)  ## Build the site into site/ with --strict
+	$(BIN)/mkdocs build --strict
+
+check: $(STAMP)  ## Run every guard and print what to fix
+	$(BIN)/python -m keras_a_medida check
+
+lint: $(STAMP)  ## ruff on src/, snippets/, tests/ and hooks/
+	$(BIN)/ruff check src snippets tests hooks
+	$(BIN)/ruff format --check src snippets tests hooks
+
+format: $(STAMP)  ## Let ruff fix what it can
+	$(BIN)/ruff check --fix src snippets tests hooks
+	$(BIN)/ruff format src snippets tests hooks
+
+test: lint  ## Everything: lint, guards, page blocks, snippets, strict build
+	$(BIN)/pytest
+
+lock: $(STAMP)  ## Rewrite requirements.lock from the venv (after changing pyproject.toml)
+	$(BIN)/python -m pip freeze --exclude-editable --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock
+
+clean:  ## Remove build output (keeps .venv)
+	rm -rf site .pytest_cache .ruff_cache

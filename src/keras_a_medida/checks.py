@@ -1,0 +1,335 @@
+"""The guards that keep pages, translations and snippets in step.
+
+Every check returns a list of [Problem][keras_a_medida.checks.Problem]s; each names the
+file, the line and what to do. The tests, the MkDocs hook and ``python -m keras_a_medida
+check`` all call [run_checks][keras_a_medida.checks.run_checks], so they agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+from pymdownx.snippets import SnippetMissingError, SnippetPreprocessor
+
+from .config import SiteConfig
+from .pages import Block, Expander, PageError, iter_pages, read_blocks, twin
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the site.
+
+    Attributes:
+        path: The file, relative to the repository root.
+        line: The line in that file (1 for the whole file).
+        message: What is wrong.
+        fix: What to do about it.
+    """
+
+    path: str
+    line: int
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}\n    fix: {self.fix}"
+
+
+class Site:
+    """The pages of every language, read once and shared by the checks."""
+
+    def __init__(self, config: SiteConfig):
+        self.config = config
+        self.expander = Expander(config)
+        self.pages: dict[str, list[Path]] = {
+            lang: iter_pages(config, lang) for lang in config.languages
+        }
+        self._blocks: dict[Path, list[Block]] = {}
+        self.errors: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the repository root."""
+        return path.resolve().relative_to(self.config.root).as_posix()
+
+    def blocks(self, page: Path) -> list[Block]:
+        """The page's blocks; a page that cannot be read becomes a problem."""
+        if page not in self._blocks:
+            try:
+                self._blocks[page] = read_blocks(page, self.config, self.expander)
+            except PageError as error:
+                where, _, message = str(error).partition(": ")
+                path, _, line = where.partition(":")
+                self.errors.append(
+                    Problem(path, int(line or 1), message, "fix the include or the fence")
+                )
+                self._blocks[page] = []
+        return self._blocks[page]
+
+    def pairs(self):
+        """``(page, twin)`` for each default-language page and each other language."""
+        default = self.config.default_language
+        for page in self.pages[default]:
+            for lang in self.config.languages[1:]:
+                yield page, twin(page, self.config, lang)
+
+
+def check_twins(site: Site) -> list[Problem]:
+    """Every page exists in every language, path for path."""
+    problems = []
+    langs = site.config.languages
+    for lang in langs:
+        for page in site.pages[lang]:
+            for other in langs:
+                if other == lang:
+                    continue
+                mirror = twin(page, site.config, other)
+                if not mirror.is_file():
+                    problems.append(
+                        Problem(
+                            site.rel(page),
+                            1,
+                            f"no '{other}' twin: {site.rel(mirror)} is missing",
+                            f"translate the page into {site.rel(mirror)} "
+                            "(same includes, same heading anchors)",
+                        )
+                    )
+    return problems
+
+
+def _include_lines_only(block: Block) -> bool:
+    lines = [line for line in block.source.splitlines() if line.strip()]
+    return bool(lines) and all(SnippetPreprocessor.RE_ALL_SNIPPETS.match(x) for x in lines)
+
+
+def check_inline_code(site: Site) -> list[Problem]:
+    """No code block is typed on a page: each pulls its code from ``snippets/``.
+
+    Python blocks must use the exact info string ``python`` (pytest-codeblocks skips
+    ``py`` or ``python title=...`` without a word) and include snippet sections.
+    """
+    problems = []
+    snippet_dirs = [site.rel(d) for d in site.config.snippets_dirs]
+    for lang in site.config.languages:
+        for page in site.pages[lang]:
+            for block in site.blocks(page):
+                where = (block.page, block.lineno)
+                if block.names_python and not block.is_python:
+                    problems.append(
+                        Problem(
+                            *where,
+                            f"fence info string '{block.syntax}' is not run by the tests",
+                            "open the fence with exactly ```python (no title, no options)",
+                        )
+                    )
+                elif not _include_lines_only(block):
+                    problems.append(
+                        Problem(
+                            *where,
+                            "inline code: this block is typed on the page, so no test runs it",
+                            "move the code into a named section of a module under "
+                            'snippets/ and include it with --8<-- "topic/module.py:section"',
+                        )
+                    )
+                elif block.is_python and not all(
+                    any(inc.path.startswith(d + "/") for d in snippet_dirs)
+                    for inc in block.includes
+                ):
+                    problems.append(
+                        Problem(
+                            *where,
+                            "python block includes a file outside snippets/",
+                            "include a named section of a module under snippets/",
+                        )
+                    )
+    return problems
+
+
+def snippet_sections(path: Path) -> list[tuple[str, int]]:
+    """The named sections of a snippets module: ``(name, start line)``."""
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = SnippetPreprocessor.RE_SNIPPET_SECTION.match(line) if "8<-" in line else None
+        if match and match.group("type").lower() == "start":
+            found.append((match.group("name"), number))
+    return found
+
+
+def check_snippets_shown(site: Site) -> list[Problem]:
+    """Every snippets module, and every named section in it, is shown on some page."""
+    shown: set[tuple[str, str | None]] = set()
+    for lang in site.config.languages:
+        for page in site.pages[lang]:
+            for block in site.blocks(page):
+                shown.update((inc.path, inc.section) for inc in block.includes)
+    shown_files = {path for path, _ in shown}
+    problems = []
+    for base in site.config.snippets_dirs:
+        for module in sorted(base.rglob("*.py")):
+            rel = site.rel(module)
+            sections = snippet_sections(module)
+            if rel not in shown_files:
+                problems.append(
+                    Problem(
+                        rel,
+                        1,
+                        "snippets module is not shown on any page",
+                        "include its sections in a page (both languages) or delete it",
+                    )
+                )
+                continue
+            if (rel, None) in shown:
+                continue
+            for name, line in sections:
+                if (rel, name) not in shown:
+                    problems.append(
+                        Problem(
+                            rel,
+                            line,
+                            f"section '{name}' is not shown on any page",
+                            f'include it with --8<-- "{module.relative_to(base).as_posix()}'
+                            f':{name}" or remove its markers',
+                        )
+                    )
+    return problems
+
+
+def _signature(blocks: list[Block]) -> list[tuple]:
+    return [(b.syntax, b.includes, b.expected_output) for b in blocks]
+
+
+def check_twin_includes(site: Site) -> list[Problem]:
+    """Twin pages show the same blocks: same includes, same outputs, same order."""
+    problems = []
+    for page, mirror in site.pairs():
+        if not mirror.is_file():
+            continue
+        ours, theirs = site.blocks(page), site.blocks(mirror)
+        for index in range(max(len(ours), len(theirs))):
+            a = ours[index] if index < len(ours) else None
+            b = theirs[index] if index < len(theirs) else None
+            if a and b and _signature([a]) == _signature([b]):
+                continue
+            line = b.lineno if b else 1
+            expected = (
+                f"block {index + 1} of {site.rel(page)} (line {a.lineno}) shows "
+                f"{', '.join(map(str, a.includes)) or a.syntax}"
+                if a
+                else f"{site.rel(page)} has only {len(ours)} blocks"
+            )
+            got = (
+                f"this page shows {', '.join(map(str, b.includes)) or b.syntax}"
+                if b
+                else f"this page has only {len(theirs)} blocks"
+            )
+            if a and b and a.includes == b.includes:
+                got = "the same code with a different output block or fence"
+            problems.append(
+                Problem(
+                    site.rel(mirror),
+                    line,
+                    f"differs from its twin: {expected}; {got}",
+                    "show the same includes and outputs, in the same order, as the twin",
+                )
+            )
+            break
+    return problems
+
+
+def _markdown(site: Site) -> markdown.Markdown:
+    names, configs = [], {}
+    for entry in site.config.markdown_extensions:
+        if isinstance(entry, dict):
+            ((name, options),) = entry.items()
+            names.append(name)
+            configs[name] = dict(options or {})
+        else:
+            names.append(entry)
+    configs["pymdownx.snippets"] = dict(site.config.snippets_config)
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def heading_anchors(page: Path, md: markdown.Markdown) -> list[tuple[str, str]]:
+    """``(anchor, heading text)`` of every heading below the title (``##`` and deeper).
+
+    Anchors are computed by rendering the page with the site's own Markdown extensions,
+    so an explicit ``{ #anchor }`` and the toc extension's slugs are both honoured.
+    """
+    md.reset()
+    try:
+        md.convert(page.read_text(encoding="utf-8"))
+    except SnippetMissingError:
+        return []  # reported, with its line, by check_inline_code
+    out = []
+
+    def walk(tokens):
+        for token in tokens:
+            if token["level"] > 1:
+                out.append((token["id"], token["name"]))
+            walk(token["children"])
+
+    walk(md.toc_tokens)
+    return out
+
+
+def _heading_line(page: Path, text: str) -> int:
+    for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+        if line.lstrip().startswith("#") and text.split(" ")[0] in line:
+            return number
+    return 1
+
+
+def check_anchors(site: Site) -> list[Problem]:
+    """Twin pages have the same heading anchors, so links work in both languages."""
+    md = _markdown(site)
+    problems = []
+    for page, mirror in site.pairs():
+        if not mirror.is_file():
+            continue
+        ours, theirs = heading_anchors(page, md), heading_anchors(mirror, md)
+        for index in range(max(len(ours), len(theirs))):
+            a = ours[index] if index < len(ours) else None
+            b = theirs[index] if index < len(theirs) else None
+            if a and b and a[0] == b[0]:
+                continue
+            if a and b:
+                problems.append(
+                    Problem(
+                        site.rel(mirror),
+                        _heading_line(mirror, b[1]),
+                        f"heading '{b[1]}' has anchor #{b[0]}, but heading {index + 1} "
+                        f"of {site.rel(page)} has #{a[0]}",
+                        f"end the heading with {{ #{a[0]} }}",
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        site.rel(mirror),
+                        1,
+                        f"{len(theirs)} headings here, {len(ours)} in {site.rel(page)}",
+                        "translate every heading, one for one, with the same anchors",
+                    )
+                )
+            break
+    return problems
+
+
+CHECKS = (
+    check_twins,
+    check_inline_code,
+    check_snippets_shown,
+    check_twin_includes,
+    check_anchors,
+)
+
+
+def run_checks(config: SiteConfig, checks=CHECKS) -> list[Problem]:
+    """Run every guard over the site and return the problems, sorted by file and line."""
+    site = Site(config)
+    problems: list[Problem] = []
+    for check in checks:
+        problems.extend(check(site))
+    problems.extend(site.errors)
+    return sorted(set(problems))

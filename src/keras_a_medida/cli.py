@@ -1,0 +1,77 @@
+"""Command line: ``python -m keras_a_medida check | run-snippets``.
+
+``check`` runs every guard and prints each problem with its file, line and fix.
+``run-snippets`` runs every snippets module as a script, in one process (TensorFlow is
+imported once), and reports each module's result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from .checks import run_checks
+from .config import SiteConfigError, load_site_config
+from .runner import prepare_environment, run_module
+
+
+def snippet_modules(root: Path) -> list[Path]:
+    """Every module under the snippets folders, sorted."""
+    site = load_site_config(root)
+    return sorted(p for base in site.snippets_dirs for p in base.rglob("*.py"))
+
+
+def cmd_check(args) -> int:
+    problems = run_checks(load_site_config(args.root))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"\n{len(problems)} problem(s) found.")
+        return 1
+    print("All checks passed.")
+    return 0
+
+
+def cmd_run_snippets(args) -> int:
+    prepare_environment()
+    root = Path(args.root).resolve()
+    modules = [Path(m).resolve() for m in args.modules] or snippet_modules(root)
+    results = {}
+    for module in modules:
+        rel = module.relative_to(root).as_posix()
+        start = time.perf_counter()
+        try:
+            run_module(module)
+            results[rel] = {"ok": True, "error": None}
+        except BaseException as error:  # noqa: BLE001 - a SystemExit is a failure too
+            text = "".join(traceback.format_exception(error))
+            results[rel] = {"ok": False, "error": text.replace(str(root) + "/", "")}
+        results[rel]["seconds"] = round(time.perf_counter() - start, 3)
+        status = "ok" if results[rel]["ok"] else "FAILED"
+        print(f"{status:6} {results[rel]['seconds']:7.2f}s  {rel}", file=sys.stderr)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0 if all(r["ok"] for r in results.values()) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m keras_a_medida``."""
+    parser = argparse.ArgumentParser(prog="python -m keras_a_medida")
+    parser.add_argument("--root", default=".", help="repository root (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="run every guard; print each problem with a fix")
+    run = sub.add_parser("run-snippets", help="run snippets modules as scripts")
+    run.add_argument("modules", nargs="*", help="modules to run (default: all)")
+    run.add_argument("--json", help="write per-module results to this file")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        return cmd_run_snippets(args)
+    except SiteConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

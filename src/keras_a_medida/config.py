@@ -1,0 +1,116 @@
+"""Read the site's configuration from ``mkdocs.yml``, the single source of truth.
+
+The tests, the checks and the MkDocs hooks all ask this module where the pages and the
+snippets are, which languages the site has and how pymdownx.snippets is configured.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.utils.yaml import yaml_load
+
+
+class SiteConfigError(Exception):
+    """``mkdocs.yml`` lacks something the tooling needs; the message says what."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What the tooling needs to know about the site.
+
+    Attributes:
+        root: The repository root (the folder holding ``mkdocs.yml``).
+        docs_dir: The folder holding one sub-folder per language.
+        languages: Locale codes, the default language first (``("en", "es")``).
+        snippets_config: The ``pymdownx.snippets`` options, with ``base_path``
+            made absolute.
+        markdown_extensions: The ``markdown_extensions`` entries, as written.
+    """
+
+    root: Path
+    docs_dir: Path
+    languages: tuple[str, ...]
+    snippets_config: dict
+    markdown_extensions: tuple
+
+    @property
+    def default_language(self) -> str:
+        """The language built at the site's root."""
+        return self.languages[0]
+
+    @property
+    def snippets_dirs(self) -> tuple[Path, ...]:
+        """The folders pymdownx.snippets resolves include paths against."""
+        return tuple(Path(p) for p in self.snippets_config["base_path"])
+
+    def lang_dir(self, lang: str) -> Path:
+        """The folder of one language's pages, for example ``docs/es``."""
+        return self.docs_dir / lang
+
+
+def _extension_config(extensions: list, name: str) -> dict | None:
+    for entry in extensions:
+        if entry == name:
+            return {}
+        if isinstance(entry, dict) and name in entry:
+            return dict(entry[name] or {})
+    return None
+
+
+def _i18n_languages(plugins: list, path: Path) -> tuple[str, ...]:
+    for entry in plugins:
+        if isinstance(entry, dict) and "i18n" in entry:
+            langs = entry["i18n"].get("languages") or []
+            default = [x["locale"] for x in langs if x.get("default")]
+            others = [x["locale"] for x in langs if not x.get("default")]
+            if len(default) != 1:
+                raise SiteConfigError(
+                    f"{path}: the i18n plugin needs exactly one language with "
+                    f"'default: true' (found {len(default)})"
+                )
+            return tuple(default + others)
+    raise SiteConfigError(f"{path}: the 'i18n' plugin is not configured")
+
+
+@functools.cache
+def load_site_config(root: Path | str = ".") -> SiteConfig:
+    """Load and check ``mkdocs.yml`` in ``root``.
+
+    Args:
+        root: The repository root.
+
+    Returns:
+        The parsed configuration.
+
+    Raises:
+        SiteConfigError: If the file is missing or lacks pymdownx.snippets
+            (with ``check_paths: true``) or the i18n plugin.
+    """
+    root = Path(root).resolve()
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        raise SiteConfigError(f"no mkdocs.yml in {root}")
+    with path.open(encoding="utf-8") as handle:
+        raw = yaml_load(handle)
+    extensions = raw.get("markdown_extensions") or []
+    snippets = _extension_config(extensions, "pymdownx.snippets")
+    if snippets is None:
+        raise SiteConfigError(f"{path}: pymdownx.snippets is not enabled")
+    if snippets.get("check_paths") is not True:
+        raise SiteConfigError(
+            f"{path}: pymdownx.snippets needs 'check_paths: true', or a broken "
+            "include renders as an empty block"
+        )
+    base = snippets.get("base_path", ["."])
+    base = [base] if isinstance(base, str) else list(base)
+    snippets["base_path"] = [str(root / b) for b in base]
+    return SiteConfig(
+        root=root,
+        docs_dir=root / raw.get("docs_dir", "docs"),
+        languages=_i18n_languages(raw.get("plugins") or [], path),
+        snippets_config=snippets,
+        markdown_extensions=tuple(extensions),
+    )

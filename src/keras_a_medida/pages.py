@@ -1,0 +1,194 @@
+"""Read a page's code blocks, with their includes expanded by pymdownx.snippets itself.
+
+Fences are found by pytest-codeblocks (``extract_from_buffer``), includes are expanded by
+pymdownx.snippets' own preprocessor, configured from ``mkdocs.yml``. This module only
+records what those two libraries report: which ``file:section`` each block pulled in,
+and where on the page the block starts.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+from pymdownx.snippets import SnippetExtension, SnippetMissingError, SnippetPreprocessor
+from pytest_codeblocks import extract_from_buffer
+
+from .config import SiteConfig
+
+#: The only info string pytest-codeblocks runs as Python. Anything else that names
+#: Python (``py``, ``python title="x"``, ``pycon``...) would be skipped silently.
+PYTHON = "python"
+_PYTHONISH = re.compile(r"^\s*\{?\s*\.?(py|python[0-9]*|py3|pycon|ipython[0-9]*)\b", re.I)
+
+
+class PageError(Exception):
+    """A page cannot be read; the message starts with ``path:line``."""
+
+
+@dataclass(frozen=True)
+class Include:
+    """One ``--8<--`` include, as pymdownx.snippets resolved it.
+
+    Attributes:
+        path: The included file, relative to the repository root.
+        section: The named section, or ``None`` for a whole file or a line range.
+    """
+
+    path: str
+    section: str | None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.section}" if self.section else self.path
+
+
+@dataclass
+class Block:
+    """One fenced block of a page.
+
+    Attributes:
+        page: The page, relative to the repository root.
+        lineno: The line of the opening fence on the page (1-based).
+        syntax: The fence's info string (``"python"``, ``"text"``...).
+        source: The block as written on the page (its include lines).
+        code: The block after pymdownx.snippets expanded it.
+        includes: What the block pulled in, in order.
+        expected_output: The output block shown after it, if the page marks one.
+        marks: ``pytest.mark.*`` comments placed before it.
+    """
+
+    page: str
+    lineno: int
+    syntax: str
+    source: str
+    code: str
+    includes: tuple[Include, ...]
+    expected_output: str | None = None
+    marks: list[str] = field(default_factory=list)
+
+    @property
+    def is_python(self) -> bool:
+        """True for a block that pytest-codeblocks runs as Python."""
+        return self.syntax == PYTHON
+
+    @property
+    def names_python(self) -> bool:
+        """True for any info string that a reader would take for Python."""
+        return bool(_PYTHONISH.match(self.syntax or ""))
+
+    @property
+    def location(self) -> str:
+        """``page:line``, for messages."""
+        return f"{self.page}:{self.lineno}"
+
+
+class _RecordingSnippets(SnippetPreprocessor):
+    """pymdownx.snippets' preprocessor, unchanged, noting each file and section it reads."""
+
+    def __init__(self, config, md, root: Path):
+        super().__init__(config, md)
+        self.root = root
+        self.record: list[Include] = []
+
+    def process_snippet_lines(self, lines, target):
+        path = Path(target["snippet"])
+        try:
+            shown = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            shown = str(path)
+        self.record.append(Include(shown, target.get("section")))
+        return super().process_snippet_lines(lines, target)
+
+
+class Expander:
+    """Expand ``--8<--`` includes exactly as the site's build does.
+
+    Args:
+        site: The site configuration; its ``pymdownx.snippets`` options are used as is.
+    """
+
+    def __init__(self, site: SiteConfig):
+        extension = SnippetExtension(**site.snippets_config)
+        md = markdown.Markdown(extensions=[extension])
+        self._pre = _RecordingSnippets(extension.getConfigs(), md, site.root)
+        self.root = site.root
+
+    def expand(self, text: str) -> tuple[str, tuple[Include, ...]]:
+        """Return ``text`` with its includes expanded, and what was included.
+
+        Raises:
+            SnippetMissingError: For a missing file or section (``check_paths``).
+        """
+        self._pre.record = []
+        lines = self._pre.run(text.split("\n"))
+        return "\n".join(lines), tuple(self._pre.record)
+
+
+def section_start(path: Path, section: str) -> int:
+    """The 1-based line of ``# --8<-- [start:section]`` in ``path`` (0 if absent).
+
+    The marker is recognised with pymdownx.snippets' own regular expression.
+    """
+    pattern = SnippetPreprocessor.RE_SNIPPET_SECTION
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        found = pattern.match(line) if "8<-" in line else None
+        if found and found.group("type").lower() == "start" and found.group("name") == section:
+            return number
+    return 0
+
+
+def read_blocks(page: Path, site: SiteConfig, expander: Expander | None = None) -> list[Block]:
+    """All fenced blocks of ``page``, in page order, with includes expanded.
+
+    Args:
+        page: A Markdown page under ``docs/``.
+        site: The site configuration.
+        expander: Reused between pages when given.
+
+    Raises:
+        PageError: For a fence pytest-codeblocks cannot parse or an include that
+            pymdownx.snippets cannot resolve; the message names the page and line.
+    """
+    expander = expander or Expander(site)
+    rel = page.resolve().relative_to(site.root).as_posix()
+    text = page.read_text(encoding="utf-8")
+    try:
+        raw_blocks = extract_from_buffer(io.StringIO(text))
+    except RuntimeError as error:
+        raise PageError(f"{rel}: {error}") from None
+    blocks = []
+    for raw in raw_blocks:
+        try:
+            code, includes = expander.expand(raw.code)
+        except SnippetMissingError as error:
+            raise PageError(f"{rel}:{raw.lineno}: broken include: {error}") from None
+        blocks.append(
+            Block(
+                page=rel,
+                lineno=raw.lineno,
+                syntax=(raw.syntax or "").strip(),
+                source=raw.code,
+                code=code if code.endswith("\n") or not code else code + "\n",
+                includes=includes,
+                expected_output=raw.expected_output,
+                marks=list(raw.marks),
+            )
+        )
+    return blocks
+
+
+def iter_pages(site: SiteConfig, lang: str) -> list[Path]:
+    """The Markdown pages of one language, sorted by path."""
+    return sorted(site.lang_dir(lang).rglob("*.md"))
+
+
+def twin(page: Path, site: SiteConfig, lang: str) -> Path:
+    """The path of ``page``'s twin in ``lang`` (which may not exist)."""
+    for source in site.languages:
+        base = site.lang_dir(source)
+        if page.is_relative_to(base):
+            return site.lang_dir(lang) / page.relative_to(base)
+    raise PageError(f"{page} is not under any language folder of {site.docs_dir}")

@@ -1,0 +1,121 @@
+"""Each guard passes on the real site and fails, with a useful message, when broken."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import edit
+from keras_a_medida.checks import run_checks
+from keras_a_medida.config import SiteConfigError, load_site_config
+
+PAGE = "guide/functions-or-subclasses.md"
+MODULE = "snippets/choosing/regularizer_forms.py"
+
+
+def problems_in(root):
+    load_site_config.cache_clear()
+    try:
+        return [str(p) for p in run_checks(load_site_config(root))]
+    finally:
+        load_site_config.cache_clear()
+
+
+def test_the_site_passes_every_guard(root):
+    assert problems_in(root) == []
+
+
+def test_missing_translation_is_reported(site_copy):
+    (site_copy / "docs/es" / PAGE).unlink()
+    found = problems_in(site_copy)
+    assert any(f"docs/en/{PAGE}:1: no 'es' twin: docs/es/{PAGE} is missing" in p for p in found), (
+        found
+    )
+
+
+def test_inline_python_is_reported(site_copy):
+    page = site_copy / "docs/en" / PAGE
+    edit(
+        page,
+        "## Which form",
+        "```python\nprint('typed on the page')\n```\n\n## Which form",
+    )
+    found = problems_in(site_copy)
+    assert any("inline code: this block is typed on the page" in p for p in found), found
+    assert any(p.startswith(f"docs/en/{PAGE}:") for p in found), found
+
+
+@pytest.mark.parametrize("fence", ["py", 'python title="x.py"', "pycon"])
+def test_python_fence_that_pytest_codeblocks_would_skip_is_reported(site_copy, fence):
+    page = site_copy / "docs/es" / PAGE
+    edit(
+        page,
+        '```python\n--8<-- "choosing/regularizer_forms.py:closure"',
+        f'```{fence}\n--8<-- "choosing/regularizer_forms.py:closure"',
+    )
+    found = problems_in(site_copy)
+    assert any(f"fence info string '{fence}' is not run by the tests" in p for p in found)
+
+
+def test_broken_include_names_page_and_line(site_copy):
+    page = site_copy / "docs/en" / PAGE
+    edit(page, "regularizer_forms.py:closure", "regularizer_forms.py:closur")
+    lines = page.read_text(encoding="utf-8").splitlines()
+    fence = next(i for i, x in enumerate(lines, 1) if ':closur"' in x) - 1
+    found = problems_in(site_copy)
+    assert any(
+        p.startswith(f"docs/en/{PAGE}:{fence}: broken include") and "closur" in p for p in found
+    ), found
+
+
+def test_unshown_module_and_section_are_reported(site_copy):
+    (site_copy / "snippets/choosing/orphan.py").write_text("print('never shown')\n")
+    module = site_copy / MODULE
+    edit(
+        module,
+        "# --8<-- [start:validation]",
+        "# --8<-- [start:hidden]\nx = 1\n# --8<-- [end:hidden]\n# --8<-- [start:validation]",
+    )
+    found = problems_in(site_copy)
+    assert any("snippets/choosing/orphan.py:1: snippets module is not shown" in p for p in found), (
+        found
+    )
+    assert any(f"{MODULE}:" in p and "section 'hidden' is not shown" in p for p in found)
+
+
+def test_twin_with_other_includes_is_reported(site_copy):
+    page = site_copy / "docs/es" / PAGE
+    edit(
+        page,
+        '--8<-- "choosing/regularizer_forms.py:closure"',
+        '--8<-- "choosing/regularizer_forms.py:function"',
+    )
+    found = problems_in(site_copy)
+    assert any(p.startswith(f"docs/es/{PAGE}:") and "differs from its twin" in p for p in found), (
+        found
+    )
+
+
+def test_twin_with_other_output_is_reported(site_copy):
+    page = site_copy / "docs/es" / PAGE
+    edit(page, "```text\npenalty\n```", "```text\npenalización\n```")
+    found = problems_in(site_copy)
+    assert any("different output block" in p for p in found), found
+
+
+def test_anchor_mismatch_is_reported_with_the_fix(site_copy):
+    page = site_copy / "docs/es" / PAGE
+    edit(page, "{ #a-closure-loses-its-hyperparameters }", "")
+    found = problems_in(site_copy)
+    assert any(
+        "has anchor #un-cierre-pierde-sus-hiperparametros" in p
+        and "{ #a-closure-loses-its-hyperparameters }" in p
+        for p in found
+    ), found
+
+
+def test_snippets_without_check_paths_is_refused(site_copy):
+    edit(site_copy / "mkdocs.yml", "check_paths: true", "check_paths: false")
+    load_site_config.cache_clear()
+    with pytest.raises(SiteConfigError, match="check_paths: true"):
+        load_site_config(site_copy)
+    load_site_config.cache_clear()

@@ -1,0 +1,24 @@
+"""Every snippets module runs on its own as a script and passes its own checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from keras_a_medida.cli import snippet_modules
+from keras_a_medida.config import load_site_config
+from keras_a_medida.pytest_plugin import background_results, load_snippet_results
+from tests_paths import ROOT
+
+MODULES = [m.relative_to(ROOT).as_posix() for m in snippet_modules(ROOT)]
+
+
+@pytest.mark.background("snippets")
+@pytest.mark.parametrize("module", MODULES)
+def test_module_runs_standalone_and_checks_itself(module):
+    results = load_snippet_results(background_results("snippets"))
+    assert module in results, f"{module} was not run"
+    assert results[module]["ok"], f"{module} failed:\n{results[module]['error']}"
+
+
+def test_there_are_snippets():
+    assert MODULES, f"no modules under {load_site_config(ROOT).snippets_dirs}"
