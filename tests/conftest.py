@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,17 +28,41 @@ def root() -> Path:
     return ROOT
 
 
+def _tracked_files() -> list[str] | None:
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "--", *SITE_PARTS],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return [line for line in out.splitlines() if (ROOT / line).is_file()] or None
+
+
 @pytest.fixture
 def site_copy(tmp_path: Path) -> Path:
-    """A copy of the site's sources that a test may break without harm."""
+    """A copy of the site's sources that a test may break without harm.
+
+    Only files under version control are copied (work in progress elsewhere in the
+    tree cannot disturb the guards' tests); outside git, the folders are copied whole.
+    """
     target = tmp_path / "site-copy"
     target.mkdir()
-    for part in SITE_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
+    tracked = _tracked_files()
+    if tracked is None:
+        for part in SITE_PARTS:
+            source = ROOT / part
+            if source.is_dir():
+                shutil.copytree(source, target / part)
+            else:
+                shutil.copy2(source, target / part)
+        return target
+    for rel in tracked:
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target / rel)
     return target
 
 

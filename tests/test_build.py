@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import zlib
-from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -15,19 +14,12 @@ import pytest
 from mkdocs.utils.yaml import yaml_load
 
 from conftest import edit
-from keras_a_medida.checks import Site
-from keras_a_medida.pytest_plugin import background_results, page_plan
+from keras_a_medida.checks import Site, built_page, check_built_site
+from keras_a_medida.config import load_site_config
+from keras_a_medida.pages import twin
+from keras_a_medida.pytest_plugin import background_results
 
 pytestmark = pytest.mark.background("build")
-
-_PRE = re.compile(r'<div class="language-(?P<lang>[\w-]+) (?P<doc>doc-signature )?highlight"><pre')
-
-
-def _html(site_dir: Path, lang: str, default: str, page_rel: Path) -> Path:
-    stem = page_rel.with_suffix("")
-    folder = stem.parent if stem.name == "index" else stem
-    base = site_dir if lang == default else site_dir / lang
-    return base / folder / "index.html"
 
 
 @pytest.fixture(scope="module")
@@ -42,48 +34,38 @@ def test_strict_build_passes_with_no_warning(built):
     assert "WARNING" not in job["output"], job["output"]
 
 
-def test_every_python_block_shown_is_a_block_the_tests_run(built, site_config):
-    """Count python blocks in the built HTML, page by page, against the test plan.
+def test_every_block_shown_is_a_block_the_tests_run(built, site_config):
+    """The built HTML shows exactly the python blocks the tests run, page by page."""
+    assert check_built_site(built, site_config) == []
 
-    pytest-codeblocks skips fences it does not recognise (``py``, ``~~~``, titles)
-    without a word; the rendered HTML shows what a reader sees, so the counts must match.
-    """
-    site = Site(site_config)
-    total_shown = total_run = 0
-    for lang in site_config.languages:
-        base = site_config.lang_dir(lang)
-        for page in site.pages[lang]:
-            html = _html(built, lang, site_config.default_language, page.relative_to(base))
-            shown = Counter(
-                m["lang"] for m in _PRE.finditer(html.read_text(encoding="utf-8")) if not m["doc"]
-            )
-            blocks, _ = page_plan(page, site_config, site.expander)
-            all_blocks = site.blocks(page)
-            outputs = sum(b.expected_output is not None for b in all_blocks)
-            assert shown["python"] == len(blocks), (
-                f"{site.rel(page)}: the page shows {shown['python']} python blocks, "
-                f"the tests run {len(blocks)}"
-            )
-            others = sum(shown.values()) - shown["python"]
-            assert others == outputs + sum(not b.is_python for b in all_blocks), (
-                f"{site.rel(page)}: {others} non-python code blocks shown, but only "
-                f"{outputs} checked outputs"
-            )
-            total_shown += shown["python"]
-            total_run += len(blocks)
-    assert total_shown == total_run > 0
+
+@pytest.mark.slow
+def test_a_block_pytest_codeblocks_would_skip_is_caught_in_the_built_site(site_copy):
+    page = site_copy / "docs/en/guide/functions-or-subclasses.md"
+    tilde = '\n~~~python\n--8<-- "choosing/regularizer_forms.py:closure"\n~~~\n'
+    page.write_text(page.read_text(encoding="utf-8") + tilde, encoding="utf-8")
+    result = _build(site_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    load_site_config.cache_clear()
+    try:
+        found = [str(p) for p in check_built_site(site_copy / "out", load_site_config(site_copy))]
+    finally:
+        load_site_config.cache_clear()
+    assert any(
+        "docs/en/guide/functions-or-subclasses.md:1: the built page shows 7 python blocks "
+        "but the tests run 6" in p
+        for p in found
+    ), found
 
 
 def test_language_switcher_lands_on_the_same_page(built, site_config):
     site = Site(site_config)
-    default = site_config.default_language
     with (site_config.root / "mkdocs.yml").open(encoding="utf-8") as handle:
         prefix = urlparse(yaml_load(handle).get("site_url") or "/").path
     for lang in site_config.languages:
-        base = site_config.lang_dir(lang)
         for page in site.pages[lang]:
-            rel = page.relative_to(base)
-            html = _html(built, lang, default, rel).read_text(encoding="utf-8")
+            here = built_page(built, site_config, lang, page)
+            html = here.read_text(encoding="utf-8")
             for other in site_config.languages:
                 href = re.search(rf'<a href="([^"]*)" hreflang="{other}"', html)
                 assert href, f"{site.rel(page)}: no switcher link to '{other}'"
@@ -91,8 +73,9 @@ def test_language_switcher_lands_on_the_same_page(built, site_config):
                 if link.startswith(prefix):  # absolute, under site_url
                     target = (built / link[len(prefix) :]).resolve()
                 else:
-                    target = (_html(built, lang, default, rel).parent / link).resolve()
-                expected = _html(built, other, default, rel).parent.resolve()
+                    target = (here.parent / link).resolve()
+                mirror = twin(page, site_config, other)
+                expected = built_page(built, site_config, other, mirror).parent.resolve()
                 assert target == expected, f"{site.rel(page)} → {other}: {href[1]}"
 
 
@@ -139,3 +122,46 @@ def test_build_fails_on_a_missing_translation_and_a_broken_include(site_copy):
     log = result.stdout + result.stderr
     assert "no 'es' twin: docs/es/guide/functions-or-subclasses.md is missing" in log, log
     assert "docs/en/index.md:" in log and "broken include" in log, log
+
+
+FIGURE_MODULE = '''"""A figure for the tests."""
+
+# keras-a-medida: figures demo-en.png demo-es.png
+# --8<-- [start:plot]
+import matplotlib.pyplot as plt
+
+for lang, title in [("en", "Demo"), ("es", "Demostración")]:
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([0, 1], [1, 0])
+    ax.set_title(title)
+    fig.savefig(f"demo-{lang}.png", dpi=50)
+    plt.close(fig)
+print("saved")
+# --8<-- [end:plot]
+'''
+
+
+@pytest.mark.slow
+def test_declared_figures_are_made_and_published_per_language(site_copy):
+    (site_copy / "snippets/figures").mkdir()
+    (site_copy / "snippets/figures/demo.py").write_text(FIGURE_MODULE, encoding="utf-8")
+    for lang in ("en", "es"):
+        block = (
+            '\n```python\n--8<-- "figures/demo.py:plot"\n```\n\n'
+            "<!--pytest-codeblocks:expected-output-->\n```text\nsaved\n```\n\n"
+            f"![demo](assets/figures/demo-{lang}.png)\n"
+        )
+        page = site_copy / "docs" / lang / "index.md"
+        page.write_text(page.read_text(encoding="utf-8") + block, encoding="utf-8")
+    result = _build(site_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = site_copy / "out"
+    for path in ("assets/figures/demo-en.png", "es/assets/figures/demo-es.png"):
+        assert (out / path).read_bytes().startswith(b"\x89PNG"), path
+    assert 'src="assets/figures/demo-es.png"' in (out / "es/index.html").read_text()
+    (site_copy / "snippets/figures/demo.py").write_text(
+        FIGURE_MODULE.replace('fig.savefig(f"demo-{lang}.png", dpi=50)', "pass")
+    )
+    result = _build(site_copy)
+    assert result.returncode != 0
+    assert "snippets/figures/demo.py: making figures failed" in result.stdout + result.stderr

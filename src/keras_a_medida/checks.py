@@ -7,6 +7,8 @@ check`` all call [run_checks][keras_a_medida.checks.run_checks], so they agree.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -333,3 +335,69 @@ def run_checks(config: SiteConfig, checks=CHECKS) -> list[Problem]:
         problems.extend(check(site))
     problems.extend(site.errors)
     return sorted(set(problems))
+
+
+_SHOWN_BLOCK = re.compile(
+    r'<div class="language-(?P<lang>[\w-]+) (?P<doc>doc-signature )?highlight"><pre'
+)
+
+
+def built_page(site_dir: Path, config: SiteConfig, lang: str, page: Path) -> Path:
+    """The HTML file that ``mkdocs build`` made from ``page`` (a source under ``docs/``)."""
+    stem = page.relative_to(config.lang_dir(lang)).with_suffix("")
+    folder = stem.parent if stem.name == "index" else stem
+    base = site_dir if lang == config.default_language else site_dir / lang
+    return base / folder / "index.html"
+
+
+def check_built_site(site_dir: Path, config: SiteConfig) -> list[Problem]:
+    """Every code block a reader sees in the built HTML is one the tests run or check.
+
+    pytest-codeblocks skips fences it does not recognise (``~~~``, ``py``, indented code)
+    without a word. Counting the highlighted blocks in the HTML, page by page, and
+    comparing them with the blocks the tests run catches any such block.
+    Signatures rendered by mkdocstrings are not counted.
+    """
+    from .pytest_plugin import page_plan
+
+    site = Site(config)
+    problems = []
+    for lang in config.languages:
+        for page in site.pages[lang]:
+            html = built_page(site_dir, config, lang, page)
+            if not html.is_file():
+                problems.append(Problem(site.rel(page), 1, f"not built: {html}", "add it to nav"))
+                continue
+            shown = Counter(
+                m["lang"]
+                for m in _SHOWN_BLOCK.finditer(html.read_text(encoding="utf-8"))
+                if not m["doc"]
+            )
+            blocks = site.blocks(page)
+            planned, _ = page_plan(page, config, site.expander)
+            python_shown = shown.pop("python", 0)
+            if python_shown != len(planned):
+                problems.append(
+                    Problem(
+                        site.rel(page),
+                        1,
+                        f"the built page shows {python_shown} python blocks but the tests "
+                        f"run {len(planned)}",
+                        "open every python fence with exactly ```python (backticks, no "
+                        "title) and include a snippet section",
+                    )
+                )
+            checked = sum(b.expected_output is not None for b in blocks)
+            checked += sum(not b.is_python for b in blocks)
+            if sum(shown.values()) != checked:
+                problems.append(
+                    Problem(
+                        site.rel(page),
+                        1,
+                        f"the built page shows {sum(shown.values())} other code blocks "
+                        f"({dict(shown)}) but only {checked} are checked outputs or includes",
+                        "mark each output with <!--pytest-codeblocks:expected-output--> "
+                        "and move other code into snippets/",
+                    )
+                )
+    return problems

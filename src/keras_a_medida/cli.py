@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .checks import run_checks
 from .config import SiteConfigError, load_site_config
-from .runner import prepare_environment, run_module
+from .pages import read_blocks
+from .runner import prepare_environment, run_module, run_page_blocks
 
 
 def snippet_modules(root: Path) -> list[Path]:
@@ -58,6 +59,21 @@ def cmd_run_snippets(args) -> int:
     return 0 if all(r["ok"] for r in results.values()) else 1
 
 
+def cmd_run_page(args) -> int:
+    prepare_environment()
+    root = Path(args.root).resolve()
+    site = load_site_config(root)
+    page = Path(args.page).resolve()
+    blocks = [b for b in read_blocks(page, site) if b.is_python]
+    results = run_page_blocks(blocks, root)
+    for block, result in zip(blocks, results, strict=False):
+        print(f"--- {block.location}", file=sys.stderr)
+        print(result["output"] or result["error"], end="", file=sys.stderr)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0 if len(results) == len(blocks) and not any(r["error"] for r in results) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m keras_a_medida``."""
     parser = argparse.ArgumentParser(prog="python -m keras_a_medida")
@@ -67,11 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run-snippets", help="run snippets modules as scripts")
     run.add_argument("modules", nargs="*", help="modules to run (default: all)")
     run.add_argument("--json", help="write per-module results to this file")
+    page = sub.add_parser("run-page", help="run a page's python blocks in order, here")
+    page.add_argument("page", help="a page under docs/")
+    page.add_argument("--json", help="write each block's output or error to this file")
     args = parser.parse_args(argv)
     try:
-        if args.command == "check":
-            return cmd_check(args)
-        return cmd_run_snippets(args)
+        commands = {"check": cmd_check, "run-snippets": cmd_run_snippets, "run-page": cmd_run_page}
+        return commands[args.command](args)
     except SiteConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

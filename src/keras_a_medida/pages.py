@@ -127,6 +127,36 @@ class Expander:
         return "\n".join(lines), tuple(self._pre.record)
 
 
+DIRECTIVE = "# keras-a-medida:"
+"""A comment line in a snippets module that tells the tooling how to run it.
+
+``# keras-a-medida: fresh-process`` runs the module, and every page that includes it,
+in a new Python process (for code that must run before TensorFlow initialises, such as
+``tf.config.set_logical_device_configuration``). ``# keras-a-medida: figures a.png b.png``
+declares the image files the module writes into its working directory; the build runs
+the module and publishes them under ``assets/figures/``.
+"""
+
+
+def module_directives(path: Path) -> dict[str, list[str]]:
+    """The ``# keras-a-medida: name args...`` directives of a snippets module.
+
+    Raises:
+        PageError: For an unknown directive, naming the file and line.
+    """
+    found: dict[str, list[str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.startswith(DIRECTIVE):
+            continue
+        name, *args = line[len(DIRECTIVE) :].split()
+        if name not in {"fresh-process", "figures"}:
+            raise PageError(
+                f"{path}:{number}: unknown directive {name!r} (use 'fresh-process' or 'figures')"
+            )
+        found[name] = args
+    return found
+
+
 def section_start(path: Path, section: str) -> int:
     """The 1-based line of ``# --8<-- [start:section]`` in ``path`` (0 if absent).
 

@@ -13,6 +13,7 @@ on a 2-core machine; see [background_results][keras_a_medida.pytest_plugin.backg
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -20,14 +21,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
 
 import pytest
 
 from .config import load_site_config
 from .pages import Block, Expander, PageError, read_blocks, twin
-from .runner import new_namespace, prepare_environment, reset_keras_state, run_block
+from .runner import (
+    needs_fresh_process,
+    new_namespace,
+    prepare_environment,
+    reset_keras_state,
+    run_block,
+    short_traceback,
+)
 
 prepare_environment()
 
@@ -101,28 +108,67 @@ class PageFile(pytest.File):
             yield item
 
     def run_through(self, index: int) -> str:
-        """Run the blocks up to ``index`` that have not run yet; return its output."""
-        if self.namespace is None:
-            reset_keras_state()
-            self.namespace = new_namespace()
-        output = ""
+        """Run the blocks up to ``index`` that have not run yet; return its output.
+
+        Blocks run in a scratch working directory. A page that includes a module marked
+        ``# keras-a-medida: fresh-process`` runs all its blocks at once in a new
+        interpreter (``python -m keras_a_medida run-page``) and the items read the results.
+        """
         if self.failed_at is not None:
             raise BlockError(
                 self.blocks[index],
                 f"not run: the earlier block at line {self.failed_at.lineno} failed",
             )
+        if self.namespace is None:
+            self.workdir = Path(tempfile.mkdtemp(prefix="kam-page-"))
+            self.fresh = needs_fresh_process(self.blocks, self.site.root)
+            self.namespace = {} if self.fresh else new_namespace()
+            if not self.fresh:
+                reset_keras_state()
+            else:
+                self.results = _run_page_in_new_process(self.path, self.site.root, self.workdir)
+        output = ""
         while self.done <= index:
             block = self.blocks[self.done]
             try:
-                output = run_block(block, self.namespace, self.site.root)
-            except Exception as error:  # noqa: BLE001 - reported with its page and line
+                output = self._run_one(block)
+            except BlockError:
                 self.failed_at = block
-                raise BlockError(block, _short_traceback(error, self.site.root)) from None
+                raise
             finally:
                 self.done += 1
             if self.done <= index and block.expected_output is not None:
                 _check_output(block, output)
         return output
+
+    def _run_one(self, block: Block) -> str:
+        if self.fresh:
+            if self.done >= len(self.results):
+                raise BlockError(block, "not run: the page's process stopped before it")
+            result = self.results[self.done]
+            if result["error"]:
+                raise BlockError(block, result["error"])
+            return result["output"]
+        try:
+            with contextlib.chdir(self.workdir):
+                return run_block(block, self.namespace, self.site.root)
+        except Exception as error:  # noqa: BLE001 - reported with its page and line
+            raise BlockError(block, short_traceback(error, self.site.root)) from None
+
+
+def _run_page_in_new_process(page: Path, root: Path, workdir: Path) -> list[dict]:
+    out = workdir / "results.json"
+    command = [sys.executable, "-m", "keras_a_medida", "--root", str(root), "run-page"]
+    result = subprocess.run(
+        [*command, str(page), "--json", str(out)],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if not out.is_file():
+        raise RuntimeError(f"{page}: the page's process failed:\n{result.stderr[-4000:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 class BlockError(Exception):
@@ -131,17 +177,6 @@ class BlockError(Exception):
     def __init__(self, block: Block, message: str):
         includes = ", ".join(str(i) for i in block.includes)
         super().__init__(f"{block.location} ({includes}):\n{message}")
-
-
-def _short_traceback(error: BaseException, root: Path) -> str:
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if not frame.filename.startswith(str(Path(__file__).parent))
-    ]
-    lines = traceback.format_list(frames)
-    text = "".join(lines) + "".join(traceback.format_exception_only(error))
-    return text.replace(str(root) + os.sep, "")
 
 
 def _check_output(block: Block, output: str) -> None:

@@ -11,10 +11,13 @@ import contextlib
 import io
 import os
 import runpy
+import subprocess
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
-from .pages import Block, section_start
+from .pages import Block, module_directives, section_start
 
 ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -73,18 +76,79 @@ def run_block(block: Block, namespace: dict, root: Path) -> str:
     return buffer.getvalue()
 
 
-def run_module(path: Path) -> str:
-    """Run a snippets module as ``python path`` would, in this process; return its output.
+def run_module(path: Path, workdir: Path | None = None) -> str:
+    """Run a snippets module as ``python path`` would and return what it printed.
 
-    The module's own asserts are its self-check: any failure propagates.
+    A module marked ``# keras-a-medida: fresh-process`` runs in a new interpreter;
+    any other runs in this process (TensorFlow is imported once) with Keras's global
+    state reset first. The working directory is ``workdir`` (a new scratch folder by
+    default), so files the module writes land there. The module's own asserts are
+    its self-check: a failure raises.
+
+    Raises:
+        ModuleFailed: When a fresh-process module exits with an error.
     """
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="kam-run-"))
+    if "fresh-process" in module_directives(path):
+        result = subprocess.run(
+            [sys.executable, str(path)],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            timeout=900,
+        )
+        if result.returncode:
+            raise ModuleFailed(f"{path} exited with {result.returncode}:\n{result.stderr}")
+        return result.stdout
     reset_keras_state()
     buffer = io.StringIO()
     old_argv = sys.argv
     sys.argv = [str(path)]
     try:
-        with contextlib.redirect_stdout(buffer):
+        with contextlib.chdir(workdir), contextlib.redirect_stdout(buffer):
             runpy.run_path(str(path), run_name="__main__")
     finally:
         sys.argv = old_argv
     return buffer.getvalue()
+
+
+class ModuleFailed(Exception):
+    """A snippets module run in its own process failed; the message has its stderr."""
+
+
+def needs_fresh_process(blocks: list[Block], root: Path) -> bool:
+    """True when a block includes a module marked ``# keras-a-medida: fresh-process``."""
+    modules = {root / inc.path for block in blocks for inc in block.includes}
+    return any("fresh-process" in module_directives(m) for m in modules if m.suffix == ".py")
+
+
+def run_page_blocks(blocks: list[Block], root: Path, workdir: Path | None = None) -> list[dict]:
+    """Run ``blocks`` top to bottom in one namespace, as a reader would; stop at an error.
+
+    Returns:
+        One ``{"output": str, "error": str | None}`` per block that ran.
+    """
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="kam-page-"))
+    reset_keras_state()
+    namespace = new_namespace()
+    results = []
+    for block in blocks:
+        try:
+            with contextlib.chdir(workdir):
+                output = run_block(block, namespace, root)
+            results.append({"output": output, "error": None})
+        except Exception as error:  # noqa: BLE001 - reported with its page and line
+            results.append({"output": "", "error": short_traceback(error, root)})
+            break
+    return results
+
+
+def short_traceback(error: BaseException, root: Path) -> str:
+    """The traceback of ``error`` without the tooling's own frames, paths made relative."""
+    here = str(Path(__file__).parent)
+    frames = [
+        f for f in traceback.extract_tb(error.__traceback__) if not f.filename.startswith(here)
+    ]
+    text = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(error))
+    return text.replace(str(root) + os.sep, "")
