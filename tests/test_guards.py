@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import edit
-from keras_a_medida.checks import run_checks
+from keras_a_medida.checks import run_checks, stamp_translation
 from keras_a_medida.config import SiteConfigError, load_site_config
 
 PAGE = "guide/functions-or-subclasses.md"
@@ -119,3 +119,28 @@ def test_snippets_without_check_paths_is_refused(site_copy):
     with pytest.raises(SiteConfigError, match="check_paths: true"):
         load_site_config(site_copy)
     load_site_config.cache_clear()
+
+
+def test_translation_that_fell_behind_is_reported_until_restamped(site_copy):
+    english = site_copy / "docs/en" / PAGE
+    spanish = site_copy / "docs/es" / PAGE
+    edit(english, "## Which form to choose", "A new English sentence.\n\n## Which form to choose")
+    found = problems_in(site_copy)
+    assert any(
+        p.startswith(f"docs/es/{PAGE}:1: docs/en/{PAGE} changed since this translation")
+        and f"python -m keras_a_medida stamp docs/es/{PAGE}" in p
+        for p in found
+    ), found
+    load_site_config.cache_clear()
+    stamp_translation(spanish, load_site_config(site_copy))
+    assert problems_in(site_copy) == []
+
+
+def test_translation_without_a_stamp_is_reported(site_copy):
+    spanish = site_copy / "docs/es" / PAGE
+    text = spanish.read_text(encoding="utf-8")
+    spanish.write_text(text.split("---\n", 2)[2].lstrip(), encoding="utf-8")
+    found = problems_in(site_copy)
+    assert any(
+        f"docs/es/{PAGE}:1: does not record which version of docs/en/{PAGE}" in p for p in found
+    ), found

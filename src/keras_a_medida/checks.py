@@ -7,6 +7,7 @@ check`` all call [run_checks][keras_a_medida.checks.run_checks], so they agree.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -259,8 +260,9 @@ def heading_anchors(page: Path, md: markdown.Markdown) -> list[tuple[str, str]]:
     so an explicit ``{ #anchor }`` and the toc extension's slugs are both honoured.
     """
     md.reset()
+    _, body = split_front_matter(page.read_text(encoding="utf-8"))
     try:
-        md.convert(page.read_text(encoding="utf-8"))
+        md.convert(body)
     except SnippetMissingError:
         return []  # reported, with its line, by check_inline_code
     out = []
@@ -318,12 +320,88 @@ def check_anchors(site: Site) -> list[Problem]:
     return problems
 
 
+TRANSLATION_KEY = "translation_of"
+"""Front-matter key of a translated page: the hash of the source page it translates."""
+
+
+def content_hash(page: Path) -> str:
+    """A short hash of a page's text without its front matter (12 hex digits)."""
+    text = page.read_text(encoding="utf-8")
+    _, body = split_front_matter(text)
+    normalized = "\n".join(line.rstrip() for line in body.strip().splitlines())
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:12]
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """``(meta, body)`` of a Markdown page, parsed as MkDocs does."""
+    from mkdocs.utils.meta import get_data
+
+    body, meta = get_data(text)
+    return meta, body
+
+
+def check_translations_current(site: Site) -> list[Problem]:
+    """Each translated page records the hash of the source page it translates.
+
+    When the English page changes, its hash changes and this check fails until the
+    translation is brought up to date and re-stamped
+    (``python -m keras_a_medida stamp docs/es/<page>.md``).
+    """
+    problems = []
+    for page, mirror in site.pairs():
+        if not mirror.is_file():
+            continue
+        meta, _ = split_front_matter(mirror.read_text(encoding="utf-8"))
+        current = content_hash(page)
+        recorded = str(meta.get(TRANSLATION_KEY, "") or "")
+        stamp = f"python -m keras_a_medida stamp {site.rel(mirror)}"
+        if not recorded:
+            problems.append(
+                Problem(
+                    site.rel(mirror),
+                    1,
+                    f"does not record which version of {site.rel(page)} it translates",
+                    f"check the translation is complete, then run `{stamp}`",
+                )
+            )
+        elif recorded != current:
+            problems.append(
+                Problem(
+                    site.rel(mirror),
+                    1,
+                    f"{site.rel(page)} changed since this translation "
+                    f"(translates {recorded}, English is now {current})",
+                    "bring the translation up to date (`python -m keras_a_medida "
+                    f"translation-diff {site.rel(mirror)}` shows what changed), then run "
+                    f"`{stamp}`",
+                )
+            )
+    return problems
+
+
+def stamp_translation(mirror: Path, config: SiteConfig) -> str:
+    """Record in ``mirror``'s front matter the hash of its source page; return the hash."""
+    source = twin(mirror, config, config.default_language)
+    digest = content_hash(source)
+    text = mirror.read_text(encoding="utf-8")
+    line = f"{TRANSLATION_KEY}: {digest}"
+    if text.startswith("---\n"):
+        end = text.index("\n---", 4)
+        head = [x for x in text[4:end].splitlines() if not x.startswith(TRANSLATION_KEY + ":")]
+        text = "---\n" + "\n".join([*head, line]) + text[end:]
+    else:
+        text = f"---\n{line}\n---\n\n{text}"
+    mirror.write_text(text, encoding="utf-8")
+    return digest
+
+
 CHECKS = (
     check_twins,
     check_inline_code,
     check_snippets_shown,
     check_twin_includes,
     check_anchors,
+    check_translations_current,
 )
 
 

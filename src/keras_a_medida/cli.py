@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
 
-from .checks import run_checks
+from .checks import (
+    TRANSLATION_KEY,
+    content_hash,
+    run_checks,
+    split_front_matter,
+    stamp_translation,
+)
 from .config import SiteConfigError, load_site_config
-from .pages import read_blocks
+from .pages import read_blocks, twin
 from .runner import prepare_environment, run_module, run_page_blocks
 
 
@@ -74,6 +82,41 @@ def cmd_run_page(args) -> int:
     return 0 if len(results) == len(blocks) and not any(r["error"] for r in results) else 1
 
 
+def cmd_stamp(args) -> int:
+    site = load_site_config(args.root)
+    for name in args.pages:
+        page = Path(name).resolve()
+        if page.is_relative_to(site.lang_dir(site.default_language)) or not page.is_file():
+            print(f"error: {name} is not a translated page", file=sys.stderr)
+            return 2
+        print(f"{name}: translation_of {stamp_translation(page, site)}")
+    return 0
+
+
+def cmd_translation_diff(args) -> int:
+    site = load_site_config(args.root)
+    mirror = Path(args.page).resolve()
+    meta, _ = split_front_matter(mirror.read_text(encoding="utf-8"))
+    recorded = str(meta.get(TRANSLATION_KEY, ""))
+    source = twin(mirror, site, site.default_language)
+    rel = source.relative_to(site.root).as_posix()
+
+    def git(*words):
+        return subprocess.run(
+            ["git", *words], cwd=site.root, capture_output=True, text=True, check=True
+        ).stdout
+
+    for commit in git("log", "--format=%H", "--", rel).split():
+        text = git("show", f"{commit}:{rel}")
+        scratch = Path(tempfile.mkdtemp()) / "page.md"
+        scratch.write_text(text, encoding="utf-8")
+        if content_hash(scratch) == recorded:
+            print(git("diff", commit, "--", rel) or f"{rel}: no change since {commit[:10]}")
+            return 0
+    print(f"error: no commit of {rel} has hash {recorded!r}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m keras_a_medida``."""
     parser = argparse.ArgumentParser(prog="python -m keras_a_medida")
@@ -86,9 +129,21 @@ def main(argv: list[str] | None = None) -> int:
     page = sub.add_parser("run-page", help="run a page's python blocks in order, here")
     page.add_argument("page", help="a page under docs/")
     page.add_argument("--json", help="write each block's output or error to this file")
+    stamp = sub.add_parser("stamp", help="record which English version a translation follows")
+    stamp.add_argument("pages", nargs="+", help="translated pages, e.g. docs/es/index.md")
+    diff = sub.add_parser(
+        "translation-diff", help="what changed in the English page since it was translated"
+    )
+    diff.add_argument("page", help="a translated page")
     args = parser.parse_args(argv)
     try:
-        commands = {"check": cmd_check, "run-snippets": cmd_run_snippets, "run-page": cmd_run_page}
+        commands = {
+            "check": cmd_check,
+            "run-snippets": cmd_run_snippets,
+            "run-page": cmd_run_page,
+            "stamp": cmd_stamp,
+            "translation-diff": cmd_translation_diff,
+        }
         return commands[args.command](args)
     except SiteConfigError as error:
         print(f"error: {error}", file=sys.stderr)
