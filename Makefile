@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export MPLBACKEND := Agg
 
-.PHONY: help install serve build test check lint format lock clean
+.PHONY: help install serve build test new check lint format lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,6 +32,10 @@ serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000 (Spanish at /es/)
 
 build: $(STAMP)  ## Build the site into site/ with --strict
 	$(BIN)/mkdocs build --strict
+
+new: $(STAMP)  ## Scaffold a component: make new NAME=metrics/my_metric
+	@test -n "$(NAME)" || { echo "usage: make new NAME=topic/name (e.g. metrics/my_metric)"; exit 2; }
+	$(BIN)/python -m keras_a_medida new $(NAME)
 
 check: $(STAMP)  ## Run every guard and print what to fix
 	$(BIN)/python -m keras_a_medida check

@@ -29,6 +29,11 @@ class Problem:
         line: The line in that file (1 for the whole file).
         message: What is wrong.
         fix: What to do about it.
+
+    Examples:
+        >>> print(Problem("docs/es/index.md", 1, "no 'en' twin", "translate it"))
+        docs/es/index.md:1: no 'en' twin
+            fix: translate it
     """
 
     path: str
@@ -395,6 +400,26 @@ def stamp_translation(mirror: Path, config: SiteConfig) -> str:
     return digest
 
 
+def check_placeholders(site: Site) -> list[Problem]:
+    """No ``TODO`` is left in a page, a snippets module or the nav (see ``make new``)."""
+    problems = []
+    files = [p for lang in site.config.languages for p in site.pages[lang]]
+    files += [m for base in site.config.snippets_dirs for m in sorted(base.rglob("*.py"))]
+    files.append(site.config.root / "mkdocs.yml")
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "TODO" in line:
+                problems.append(
+                    Problem(
+                        site.rel(path),
+                        number,
+                        f"placeholder left: {line.strip()[:90]}",
+                        "write the real content in place of the TODO",
+                    )
+                )
+    return problems
+
+
 CHECKS = (
     check_twins,
     check_inline_code,
@@ -402,6 +427,7 @@ CHECKS = (
     check_twin_includes,
     check_anchors,
     check_translations_current,
+    check_placeholders,
 )
 
 

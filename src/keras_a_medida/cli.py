@@ -26,6 +26,7 @@ from .checks import (
 from .config import SiteConfigError, load_site_config
 from .pages import read_blocks, twin
 from .runner import prepare_environment, run_module, run_page_blocks
+from .scaffold import ScaffoldError, scaffold
 
 
 def snippet_modules(root: Path) -> list[Path]:
@@ -35,6 +36,7 @@ def snippet_modules(root: Path) -> list[Path]:
 
 
 def cmd_check(args) -> int:
+    """``check``: print every problem with its fix; exit 1 if there is any."""
     problems = run_checks(load_site_config(args.root))
     for problem in problems:
         print(problem)
@@ -46,6 +48,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_run_snippets(args) -> int:
+    """``run-snippets``: run modules as scripts; exit 1 if one fails."""
     prepare_environment()
     root = Path(args.root).resolve()
     modules = [Path(m).resolve() for m in args.modules] or snippet_modules(root)
@@ -68,6 +71,7 @@ def cmd_run_snippets(args) -> int:
 
 
 def cmd_run_page(args) -> int:
+    """``run-page``: run a page's python blocks in order in this process."""
     prepare_environment()
     root = Path(args.root).resolve()
     site = load_site_config(root)
@@ -83,6 +87,7 @@ def cmd_run_page(args) -> int:
 
 
 def cmd_stamp(args) -> int:
+    """``stamp``: record the English version each translated page follows."""
     site = load_site_config(args.root)
     for name in args.pages:
         page = Path(name).resolve()
@@ -94,6 +99,7 @@ def cmd_stamp(args) -> int:
 
 
 def cmd_translation_diff(args) -> int:
+    """``translation-diff``: the English changes since the recorded version."""
     site = load_site_config(args.root)
     mirror = Path(args.page).resolve()
     meta, _ = split_front_matter(mirror.read_text(encoding="utf-8"))
@@ -117,6 +123,20 @@ def cmd_translation_diff(args) -> int:
     return 1
 
 
+def cmd_new(args) -> int:
+    """``new``: scaffold a component (see [keras_a_medida.scaffold][])."""
+    site = load_site_config(args.root)
+    try:
+        written = scaffold(site, args.component)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path.relative_to(site.root)}")
+    print("Now fill in every TODO; `make test` lists what is left, file by file.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m keras_a_medida``."""
     parser = argparse.ArgumentParser(prog="python -m keras_a_medida")
@@ -135,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         "translation-diff", help="what changed in the English page since it was translated"
     )
     diff.add_argument("page", help="a translated page")
+    new = sub.add_parser("new", help="scaffold a component: snippet, pages, nav")
+    new.add_argument("component", help="topic/name, e.g. metrics/my_metric")
     args = parser.parse_args(argv)
     try:
         commands = {
@@ -143,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             "run-page": cmd_run_page,
             "stamp": cmd_stamp,
             "translation-diff": cmd_translation_diff,
+            "new": cmd_new,
         }
         return commands[args.command](args)
     except SiteConfigError as error:

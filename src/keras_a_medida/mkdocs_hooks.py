@@ -95,7 +95,6 @@ def make_figures(module: Path, names: list[str], cache: Path) -> Path:
     Raises:
         PluginError: If the module fails or does not write every declared file.
     """
-
     digest = hashlib.sha256(module.read_bytes()).hexdigest()[:16]
     folder = cache / f"{module.stem}-{digest}"
     if all((folder / name).is_file() for name in names):

@@ -36,6 +36,12 @@ class Include:
     Attributes:
         path: The included file, relative to the repository root.
         section: The named section, or ``None`` for a whole file or a line range.
+
+    Examples:
+        >>> str(Include("snippets/losses/huber.py", "function"))
+        'snippets/losses/huber.py:function'
+        >>> str(Include("snippets/losses/huber.py", None))
+        'snippets/losses/huber.py'
     """
 
     path: str
@@ -76,7 +82,13 @@ class Block:
 
     @property
     def names_python(self) -> bool:
-        """True for any info string that a reader would take for Python."""
+        """True for any info string that a reader would take for Python.
+
+        Examples:
+            >>> [Block("p.md", 1, s, "", "", ()).names_python
+            ...  for s in ("python", "py", 'python title="a.py"', "text")]
+            [True, True, True, False]
+        """
         return bool(_PYTHONISH.match(self.syntax or ""))
 
     @property

@@ -74,6 +74,7 @@ def page_plan(page: Path, site, expander) -> tuple[list[Block], Path | None]:
 
 
 def pytest_collect_file(file_path: Path, parent):
+    """Collect each page under a language folder of ``docs/``."""
     if file_path.suffix != ".md":
         return None
     site, _ = _site(parent.config)
@@ -86,6 +87,7 @@ class PageFile(pytest.File):
     """One page: its python blocks, run in order in a shared namespace."""
 
     def collect(self):
+        """Yield one item per python block (or one for a page shared with its twin)."""
         site, expander = _site(self.config)
         self.site = site
         try:
@@ -199,17 +201,20 @@ class BlockItem(pytest.Item):
         self.index = index
 
     def runtest(self):
+        """Run the block (and earlier ones not yet run); compare the output."""
         block = self.parent.blocks[self.index]
         output = self.parent.run_through(self.index)
         if block.expected_output is not None:
             _check_output(block, output)
 
     def repr_failure(self, excinfo):
+        """Show the page, line, includes and the short traceback or diff."""
         if isinstance(excinfo.value, BlockError):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 
     def reportinfo(self):
+        """Point pytest's report at the page and line."""
         return self.path, self.parent.blocks[self.index].lineno - 1, self.name
 
 
@@ -221,11 +226,13 @@ class SharedWithTwin(pytest.Item):
         self.twin = twin
 
     def runtest(self):
+        """Run the block (and earlier ones not yet run); compare the output."""
         site, expander = _site(self.config)
         blocks, shared_with = page_plan(self.path, site, expander)
         assert shared_with is not None, f"{self.path} no longer shows the code of {self.twin}"
 
     def reportinfo(self):
+        """Point pytest's report at the page and line."""
         return self.path, 0, self.name
 
 
@@ -261,6 +268,7 @@ def _job_commands(root: Path, workdir: Path) -> dict[str, list[str]]:
 
 
 def pytest_configure(config):
+    """Register the ``background`` marker."""
     config.addinivalue_line(
         "markers",
         "background(name): the test reads the result of a background job "
@@ -269,6 +277,7 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(session, config, items):
+    """Start the background jobs that the selected tests need."""
     wanted = set()
     for item in items:
         for mark in item.iter_markers("background"):

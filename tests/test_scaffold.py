@@ -1,0 +1,99 @@
+"""`make new` scaffolds a component whose failures say exactly what is left to do."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from keras_a_medida.checks import run_checks, stamp_translation
+from keras_a_medida.config import load_site_config
+from keras_a_medida.scaffold import ScaffoldError, scaffold
+from test_page_runner import run_pages
+
+MODULE = "snippets/metrics/my_metric.py"
+EN, ES = "docs/en/guide/my-metric.md", "docs/es/guide/my-metric.md"
+
+FILLED_MODULE = '''"""The mean of a tensor, as a metric function.
+
+Shown on guide/my-metric.md. Run it as a script to check it.
+"""
+
+# --8<-- [start:define]
+import keras
+from keras import ops
+
+
+def my_metric(x):
+    """The mean of ``x``."""
+    return ops.mean(x)
+
+
+# --8<-- [end:define]
+
+# --8<-- [start:use]
+print(round(float(my_metric(ops.ones((2,)))), 4))
+# --8<-- [end:use]
+assert float(my_metric(ops.arange(3.0))) == 1.0
+assert keras.__version__.startswith("3.")
+'''
+
+
+def fresh(root):
+    load_site_config.cache_clear()
+    return load_site_config(root)
+
+
+def problems(root):
+    try:
+        return [str(p) for p in run_checks(fresh(root))]
+    finally:
+        load_site_config.cache_clear()
+
+
+def fill(path, replacements):
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"TODO: the exact output of the block above", "1.0", text)
+    for old, new in replacements:
+        text = re.sub(old, new, text)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_scaffold_fails_with_what_is_left_then_passes_when_filled(pytester, site_copy):
+    written = scaffold(fresh(site_copy), "metrics/my_metric")
+    assert [p.relative_to(site_copy).as_posix() for p in written] == [MODULE, EN, ES, "mkdocs.yml"]
+    found = problems(site_copy)
+    for path in (MODULE, EN, ES, "mkdocs.yml"):
+        assert any(p.startswith(f"{path}:") and "placeholder left" in p for p in found), path
+    assert not any("twin" in p or "anchor" in p or "not shown" in p for p in found), found
+
+    result = run_pages(pytester, site_copy, str(site_copy / EN))
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["NotImplementedError: TODO: write my_metric in snippets/metrics/my_metric.py"]
+    )
+
+    # The contributor writes the component and the English page...
+    (site_copy / MODULE).write_text(FILLED_MODULE, encoding="utf-8")
+    fill(site_copy / EN, [(r"TODO: [^\n]*", "Some English text.")])
+    fill(
+        site_copy / "mkdocs.yml",
+        [(r"My metric: TODO título en español", "My metric: Mi métrica")],
+    )
+    found = problems(site_copy)
+    assert any(p.startswith(f"{ES}:1: {EN} changed since this translation") for p in found)
+
+    # ...then the Spanish page, and stamps it.
+    fill(site_copy / ES, [(r"TODO: [^\n]*", "Un texto en español.")])
+    stamp_translation(site_copy / ES, fresh(site_copy))
+    assert problems(site_copy) == []
+    result = run_pages(pytester, site_copy, str(site_copy / EN), str(site_copy / ES))
+    result.assert_outcomes(passed=3)
+
+
+def test_scaffold_refuses_bad_names_and_existing_files(site_copy):
+    with pytest.raises(ScaffoldError, match="use topic/name"):
+        scaffold(fresh(site_copy), "My Metric")
+    scaffold(fresh(site_copy), "metrics/my_metric")
+    with pytest.raises(ScaffoldError, match="snippets/metrics/my_metric.py already exists"):
+        scaffold(fresh(site_copy), "metrics/my_metric")
