@@ -71,3 +71,16 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not found in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_english(root: Path, page: str, old: str, new: str) -> None:
+    """Edit an English page of a site copy and re-stamp its translations."""
+    from keras_a_medida.checks import stamp_translation
+    from keras_a_medida.config import load_site_config
+
+    edit(root / "docs/en" / page, old, new)
+    load_site_config.cache_clear()
+    site = load_site_config(root)
+    for lang in site.languages[1:]:
+        stamp_translation(site.lang_dir(lang) / page, site)
+    load_site_config.cache_clear()

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from mkdocs.utils.yaml import yaml_load
 
-from conftest import edit
+from conftest import edit, edit_english
 from keras_a_medida.checks import Site, built_page, check_built_site
 from keras_a_medida.config import load_site_config
 from keras_a_medida.pages import twin
@@ -41,9 +41,10 @@ def test_every_block_shown_is_a_block_the_tests_run(built, site_config):
 
 @pytest.mark.slow
 def test_a_block_pytest_codeblocks_would_skip_is_caught_in_the_built_site(site_copy):
-    page = site_copy / "docs/en/guide/functions-or-subclasses.md"
-    tilde = '\n~~~python\n--8<-- "choosing/regularizer_forms.py:closure"\n~~~\n'
-    page.write_text(page.read_text(encoding="utf-8") + tilde, encoding="utf-8")
+    tilde = '~~~python\n--8<-- "choosing/regularizer_forms.py:closure"\n~~~\n'
+    edit_english(
+        site_copy, "guide/functions-or-subclasses.md", "## Which form", tilde + "\n## Which form"
+    )
     result = _build(site_copy)
     assert result.returncode == 0, result.stdout + result.stderr
     load_site_config.cache_clear()
@@ -153,6 +154,7 @@ def test_declared_figures_are_made_and_published_per_language(site_copy):
         )
         page = site_copy / "docs" / lang / "index.md"
         page.write_text(page.read_text(encoding="utf-8") + block, encoding="utf-8")
+    edit_english(site_copy, "index.md", "Keras a medida", "Keras a medida")
     result = _build(site_copy)
     assert result.returncode == 0, result.stdout + result.stderr
     out = site_copy / "out"

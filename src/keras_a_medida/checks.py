@@ -460,7 +460,8 @@ def check_built_site(site_dir: Path, config: SiteConfig) -> list[Problem]:
     pytest-codeblocks skips fences it does not recognise (``~~~``, ``py``, indented code)
     without a word. Counting the highlighted blocks in the HTML, page by page, and
     comparing them with the blocks the tests run catches any such block.
-    Signatures rendered by mkdocstrings are not counted.
+    Signatures rendered by mkdocstrings are not counted, nor the docstring examples on
+    API pages (doctests, run by ``pytest --doctest-modules``).
     """
     from .pytest_plugin import page_plan
 
@@ -477,6 +478,8 @@ def check_built_site(site_dir: Path, config: SiteConfig) -> list[Problem]:
                 for m in _SHOWN_BLOCK.finditer(html.read_text(encoding="utf-8"))
                 if not m["doc"]
             )
+            if any(line.startswith("::: ") for line in page.read_text("utf-8").splitlines()):
+                shown.pop("pycon", None)  # docstring examples: run by --doctest-modules
             blocks = site.blocks(page)
             planned, _ = page_plan(page, config, site.expander)
             python_shown = shown.pop("python", 0)
