@@ -113,11 +113,9 @@ def _build(folder: Path) -> subprocess.CompletedProcess:
 def test_build_fails_on_a_missing_translation_and_a_broken_include(site_copy):
     """Two breakages in one copy, one build (a build costs seconds)."""
     (site_copy / "docs/es/guide/functions-or-subclasses.md").unlink()
-    edit(
-        site_copy / "docs/en/index.md",
-        "first question",
-        'first question\n\n```python\n--8<-- "choosing/nope.py:x"\n```\n',
-    )
+    index = site_copy / "docs/en/index.md"
+    broken = '\n```python\n--8<-- "choosing/nope.py:x"\n```\n'
+    index.write_text(index.read_text(encoding="utf-8") + broken, encoding="utf-8")
     result = _build(site_copy)
     assert result.returncode != 0
     log = result.stdout + result.stderr

@@ -41,8 +41,10 @@ def reset_keras_state() -> None:
     if "keras" not in sys.modules:
         return
     import keras
+    from keras.src.saving import object_registration
 
-    keras.saving.get_custom_objects().clear()
+    keras.saving.get_custom_objects().clear()  # name -> object
+    object_registration.GLOBAL_CUSTOM_NAMES.clear()  # object -> registered name
     keras.backend.clear_session()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")

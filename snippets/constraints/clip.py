@@ -1,0 +1,135 @@
+"""A Constraint subclass that keeps every weight inside [low, high].
+
+Shown on guide/constraints.md. Run it as a script to check it.
+"""
+# ruff: noqa: E402 (each tab imports what it uses, as on the page)
+
+# --8<-- [start:clip]
+import keras
+import numpy as np
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="keras_a_medida")
+class Clip(keras.constraints.Constraint):
+    """Keep every weight inside [low, high]."""
+
+    def __init__(self, low=0.0, high=1.0):
+        if not high > low:
+            raise ValueError(
+                f"high must be greater than low, got low={low}, high={high}"
+            )
+        self.low = float(low)
+        self.high = float(high)
+
+    def __call__(self, w):
+        return ops.clip(w, self.low, self.high)
+
+    def get_config(self):
+        return {"low": self.low, "high": self.high}
+
+
+clip = Clip(low=-0.5, high=0.5)
+values = np.array([-2.0, 0.25, 0.75], "float32")
+print(ops.convert_to_numpy(clip(values)).tolist())
+# --8<-- [end:clip]
+assert ops.convert_to_numpy(clip(values)).tolist() == [-0.5, 0.25, 0.5]
+
+# --8<-- [start:clip-tf]
+import tensorflow as tf
+
+
+@keras.saving.register_keras_serializable(package="keras_a_medida")
+class Clip(keras.constraints.Constraint):
+    """Keep every weight inside [low, high]."""
+
+    def __init__(self, low=0.0, high=1.0):
+        if not high > low:
+            raise ValueError(
+                f"high must be greater than low, got low={low}, high={high}"
+            )
+        self.low = float(low)
+        self.high = float(high)
+
+    def __call__(self, w):
+        return tf.clip_by_value(w, self.low, self.high)
+
+    def get_config(self):
+        return {"low": self.low, "high": self.high}
+
+
+clip = Clip(low=-0.5, high=0.5)
+values = np.array([-2.0, 0.25, 0.75], "float32")
+print(clip(values).numpy().tolist())
+# --8<-- [end:clip-tf]
+assert clip(values).numpy().tolist() == [-0.5, 0.25, 0.5]
+
+# --8<-- [start:validation]
+try:
+    Clip(low=1.0, high=0.0)
+except ValueError as error:
+    print(error)
+# --8<-- [end:validation]
+try:
+    Clip(low=0.5, high=0.5)
+except ValueError as error:
+    assert "high" in str(error) and "low" in str(error)
+else:
+    raise AssertionError("an empty interval must be refused")
+
+
+# --8<-- [start:no-config]
+class ClipDraft(keras.constraints.Constraint):
+    """Clip without get_config(): the base class returns {}."""
+
+    def __init__(self, low=0.0, high=1.0):
+        self.low = low
+        self.high = high
+
+    def __call__(self, w):
+        return ops.clip(w, self.low, self.high)
+
+
+draft = ClipDraft(low=-0.5, high=0.5)
+print(draft.get_config())
+copy = ClipDraft.from_config(draft.get_config())
+print(copy.low, copy.high)
+# --8<-- [end:no-config]
+# A saved model goes through from_config too: the bounds come back wrong.
+import tempfile
+from pathlib import Path
+
+folder = Path(tempfile.mkdtemp())
+draft_model = keras.Sequential(
+    [keras.Input(shape=(3,)), keras.layers.Dense(2, kernel_constraint=draft)]
+)
+draft_model.save(folder / "draft.keras")
+draft_back = keras.models.load_model(
+    folder / "draft.keras", custom_objects={"ClipDraft": ClipDraft}
+)
+assert draft_back.layers[0].kernel_constraint.high == 1.0
+
+# --8<-- [start:save]
+import tempfile
+from pathlib import Path
+
+config = Clip(low=-0.5, high=0.5).get_config()
+print(Clip.from_config(config).get_config() == config)
+
+keras.utils.set_random_seed(0)
+model = keras.Sequential(
+    [
+        keras.Input(shape=(3,)),
+        keras.layers.Dense(2, kernel_constraint=Clip(low=-0.5, high=0.5)),
+    ]
+)
+folder = Path(tempfile.mkdtemp())
+model.save(folder / "clip.keras")
+reloaded = keras.models.load_model(folder / "clip.keras")
+
+print(reloaded.layers[0].kernel_constraint.get_config())
+probe = np.array([[1.0, -2.0, 0.5]], "float32")
+print("same outputs:", np.array_equal(model(probe), reloaded(probe)))
+# --8<-- [end:save]
+assert isinstance(reloaded.layers[0].kernel_constraint, Clip)
+assert reloaded.layers[0].kernel_constraint.get_config() == config

@@ -1,0 +1,110 @@
+"""A keras.Model subclass: why it needs its own get_config, then a full one.
+
+Shown on guide/layers-and-models.md. Run it as a script to check it.
+"""
+
+# --8<-- [start:model-auto-config]
+import tempfile
+from pathlib import Path
+
+import keras
+import numpy as np
+
+
+@keras.saving.register_keras_serializable(package="keras_a_medida")
+class Forgetful(keras.Model):
+    """A model that relies on the automatic config."""
+
+    def __init__(self, units=3, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.dense = keras.layers.Dense(units)
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+
+model = Forgetful(units=7)
+model(np.ones((1, 2)))
+print(model.units, model.get_config()["units"])  # (1)!
+
+folder = Path(tempfile.mkdtemp())
+model.save(folder / "forgetful.keras")
+try:
+    keras.models.load_model(folder / "forgetful.keras")
+except ValueError as error:
+    message = str(error)
+    start = message.index("expected")
+    print(message[start : message.index("during loading")].strip())
+# --8<-- [end:model-auto-config]
+assert model.get_config()["units"] == 3
+
+
+class NoDefault(keras.Model):
+    """Without a default, the automatic config fails when saving."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(units)
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+
+no_default = NoDefault(4)
+no_default(np.ones((1, 2)))
+try:
+    no_default.save(folder / "no_default.keras")
+except NotImplementedError:
+    pass
+else:
+    raise AssertionError("saving NoDefault should fail")
+
+
+# --8<-- [start:model]
+@keras.saving.register_keras_serializable(package="keras_a_medida")
+class TwoLayerNet(keras.Model):
+    """A small multilayer perceptron: Dense(hidden, relu) -> Dense(1)."""
+
+    def __init__(self, hidden_units, dropout=0.0, **kwargs):
+        super().__init__(**kwargs)
+        if hidden_units < 1:
+            raise ValueError(f"hidden_units must be >= 1, got {hidden_units}")
+        self.hidden_units = hidden_units
+        self.dropout = dropout
+        self.hidden = keras.layers.Dense(hidden_units, activation="relu")
+        self.drop = keras.layers.Dropout(dropout)
+        self.out = keras.layers.Dense(1)
+
+    def call(self, inputs, training=False):
+        x = self.hidden(inputs)
+        return self.out(self.drop(x, training=training))
+
+    def get_config(self):
+        config = super().get_config()  # name, trainable, dtype
+        config.update(
+            {"hidden_units": self.hidden_units, "dropout": self.dropout}
+        )
+        return config
+
+
+keras.utils.set_random_seed(0)
+model = TwoLayerNet(hidden_units=5, dropout=0.25, name="net")
+inputs = np.linspace(-1.0, 1.0, 6).reshape(3, 2)
+outputs = model(inputs)
+config = model.get_config()
+print({key: config[key] for key in ("name", "hidden_units", "dropout")})
+print(TwoLayerNet.from_config(config).get_config() == config)
+# --8<-- [end:model]
+assert len(model.weights) == 4
+
+# --8<-- [start:model-save]
+model.save(folder / "net.keras")
+reloaded = keras.models.load_model(folder / "net.keras")
+
+print(type(reloaded).__name__, reloaded.get_config() == config)
+print(np.allclose(reloaded(inputs), outputs))
+# --8<-- [end:model-save]
+assert isinstance(reloaded, TwoLayerNet)
+assert reloaded.hidden_units == 5 and reloaded.dropout == 0.25
+assert np.allclose(reloaded(inputs), model(inputs))

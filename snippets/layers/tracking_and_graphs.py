@@ -1,0 +1,144 @@
+"""Two Keras 2 habits inside layers: tf.Variable attributes and Python `if`.
+
+Shown on guide/layers-and-models.md. Run it as a script to check it.
+"""
+
+# --8<-- [start:tf-variable]
+import tempfile
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="keras_a_medida")
+class TfScale(keras.layers.Layer):
+    """Multiplies its inputs by a factor kept in a plain tf.Variable."""
+
+    def build(self, input_shape):
+        self.factor = tf.Variable(1.0)  # (1)!
+
+    def call(self, inputs):
+        return inputs * self.factor
+
+
+def fit_once(layer):
+    """One SGD step towards targets equal to 3 * inputs."""
+    model = keras.Sequential([keras.Input(shape=(2,)), layer])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    model.fit(np.ones((4, 2)), np.full((4, 2), 3.0), verbose=0)
+    return model
+
+
+layer = TfScale()
+fit_once(layer)
+print(layer.weights)
+print(round(float(layer.factor.numpy()), 4))
+# --8<-- [end:tf-variable]
+assert layer.trainable_weights == []
+assert float(layer.factor.numpy()) == 1.0
+
+
+# --8<-- [start:tf-variable-fix]
+@keras.saving.register_keras_serializable(package="keras_a_medida")
+class Scale(keras.layers.Layer):
+    """Multiplies its inputs by one trainable factor."""
+
+    def build(self, input_shape):
+        self.factor = self.add_weight(
+            shape=(), initializer="ones", name="factor"
+        )
+
+    def call(self, inputs):
+        return inputs * self.factor
+
+
+layer = Scale()
+fit_once(layer)
+print([weight.name for weight in layer.weights])
+print(round(float(layer.factor.numpy()), 4))  # 1 + 0.1 * 2 * (3 - 1)
+# --8<-- [end:tf-variable-fix]
+assert abs(float(layer.factor.numpy()) - 1.4) < 1e-6
+
+
+# --8<-- [start:python-if]
+@keras.saving.register_keras_serializable(package="keras_a_medida")
+class PositiveSum(keras.layers.Layer):
+    """Flips the sign of a batch whose sum is not positive."""
+
+    def call(self, inputs):
+        if ops.sum(inputs) > 0:  # a Python bool of a tensor
+            return inputs
+        return -inputs
+
+
+negative = np.array([[-1.0, -2.0]])
+print(ops.convert_to_numpy(PositiveSum()(negative)).tolist())  # eager
+
+try:
+    keras.Sequential([keras.Input(shape=(2,)), PositiveSum()])
+except tf.errors.OperatorNotAllowedInGraphError as error:
+    message = str(error)
+    start = message.index("Using a symbolic")
+    end = message.index("not allowed") + len("not allowed")
+    print(type(error).__name__)
+    print(message[start:end])
+# --8<-- [end:python-if]
+
+
+# --8<-- [start:python-if-fix]
+@keras.saving.register_keras_serializable(package="keras_a_medida")
+class PositiveSum(keras.layers.Layer):
+    """Flips the sign of a batch whose sum is not positive."""
+
+    def call(self, inputs):
+        return ops.cond(
+            ops.sum(inputs) > 0,
+            lambda: inputs,
+            lambda: -inputs,
+        )
+
+
+model = keras.Sequential([keras.Input(shape=(2,)), PositiveSum()])
+print(ops.convert_to_numpy(model(negative)).tolist())
+# --8<-- [end:python-if-fix]
+assert ops.convert_to_numpy(model(-negative)).tolist() == [[1.0, 2.0]]
+
+
+# --8<-- [start:python-if-fix-tf]
+@keras.saving.register_keras_serializable(package="keras_a_medida")
+class PositiveSum(keras.layers.Layer):
+    """Flips the sign of a batch whose sum is not positive."""
+
+    def call(self, inputs):
+        return tf.cond(
+            tf.reduce_sum(inputs) > 0,
+            lambda: inputs,
+            lambda: -inputs,
+        )
+
+
+model = keras.Sequential([keras.Input(shape=(2,)), PositiveSum()])
+print(ops.convert_to_numpy(model(negative)).tolist())
+# --8<-- [end:python-if-fix-tf]
+assert ops.convert_to_numpy(model(-negative)).tolist() == [[1.0, 2.0]]
+
+# --8<-- [start:round-trip]
+model = keras.Sequential([keras.Input(shape=(2,)), Scale(), PositiveSum()])
+model.layers[0].factor.assign(1.4)
+for layer in model.layers:
+    clone = type(layer).from_config(layer.get_config())
+    print(type(clone).__name__, clone.get_config() == layer.get_config())
+
+folder = Path(tempfile.mkdtemp())
+model.save(folder / "habits.keras")
+reloaded = keras.models.load_model(folder / "habits.keras")
+inputs = np.array([[-1.0, -2.0], [0.5, 0.25]])
+print(np.round(np.asarray(reloaded(inputs), float), 3).tolist())
+# --8<-- [end:round-trip]
+assert np.allclose(reloaded(inputs), model(inputs))
+assert [layer.get_config() for layer in reloaded.layers] == [
+    layer.get_config() for layer in model.layers
+]

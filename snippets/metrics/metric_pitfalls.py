@@ -1,0 +1,89 @@
+"""Two traps in hand-written metrics: an aliased result and a zeroing reset.
+
+Shown on guide/metrics.md. Run it as a script to check it.
+"""
+
+# --8<-- [start:aliased-result]
+import keras
+import numpy as np
+from keras import ops
+
+
+class SampleCount(keras.metrics.Metric):
+    """Counts the samples seen since the last reset."""
+
+    def __init__(self, name="samples", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.count = self.add_variable(
+            shape=(), initializer="zeros", name="count"
+        )
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        batch_size = ops.shape(y_true)[0]
+        self.count.assign_add(ops.cast(batch_size, self.dtype))
+
+    def result(self):
+        return self.count  # the variable itself
+
+
+class SafeSampleCount(SampleCount):
+    def result(self):
+        return ops.copy(self.count)  # a new tensor
+
+
+x, y = np.zeros((8, 1)), np.zeros((8, 1))
+model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+model.compile(
+    loss="mse", metrics=[SampleCount("aliased"), SafeSampleCount("safe")]
+)
+history = model.fit(
+    x, y, batch_size=4, validation_data=(x[:3], y[:3]), verbose=0
+)
+for name in ["aliased", "safe", "val_aliased", "val_safe"]:
+    print(name, history.history[name])
+# --8<-- [end:aliased-result]
+assert history.history["aliased"] == [3.0]
+assert history.history["safe"] == [8.0]
+
+
+# --8<-- [start:zeroing-reset]
+class RunningMin(keras.metrics.Metric):
+    """Smallest value seen since the last reset."""
+
+    def __init__(self, name="running_min", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.smallest = self.add_variable(
+            shape=(),
+            initializer=keras.initializers.Constant(float("inf")),
+            name="smallest",
+        )
+
+    def update_state(self, values):
+        smallest = ops.minimum(self.smallest, ops.min(values))
+        self.smallest.assign(smallest)
+
+    def result(self):
+        return ops.copy(self.smallest)
+
+
+running_min = RunningMin()
+print(float(running_min([3.0, 2.0])))
+running_min.reset_state()  # assigns 0.0, not inf
+print(float(running_min.smallest))
+print(float(running_min([3.0])))  # should be 3.0
+# --8<-- [end:zeroing-reset]
+assert float(running_min.result()) == 0.0
+
+
+# --8<-- [start:own-reset]
+class ResettableMin(RunningMin):
+    def reset_state(self):
+        self.smallest.assign(float("inf"))
+
+
+running_min = ResettableMin()
+print(float(running_min([3.0, 2.0])))
+running_min.reset_state()
+print(float(running_min([3.0])))
+# --8<-- [end:own-reset]
+assert float(running_min.result()) == 3.0
