@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from mkdocs.utils.yaml import yaml_load
 
-from conftest import edit, edit_english
+from conftest import edit_english
 from keras_a_medida.checks import Site, built_page, check_built_site
 from keras_a_medida.config import load_site_config
 from keras_a_medida.pages import twin
