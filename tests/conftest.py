@@ -17,9 +17,51 @@ import keras  # noqa: E402, F401
 
 from tests_paths import ROOT  # noqa: E402
 
-SITE_PARTS = ("mkdocs.yml", "docs", "snippets", "hooks", "pyproject.toml")
-
 pytest_plugins = ["pytester"]
+
+#: What a throw-away copy of the site holds: the configuration, the tooling's hooks and
+#: one real guide page with its snippets. Small, so that a build of it takes a second.
+MINI_SITE = (
+    "mkdocs.yml",
+    "pyproject.toml",
+    "hooks",
+    "snippets/ruff.toml",
+    "snippets/choosing",
+    "docs/en/guide/functions-or-subclasses.md",
+    "docs/es/guide/functions-or-subclasses.md",
+)
+MINI_NAV = """nav:
+  - Home: index.md
+  - Guide:
+      - Functions or subclasses?: guide/functions-or-subclasses.md
+"""
+MINI_HOME = {
+    "en": "# Keras a medida\n\nA small copy of the site, for the tests.\n",
+    "es": "# Keras a medida\n\nUna copia pequeña del sitio, para las pruebas.\n",
+}
+
+
+def _files(parts) -> list[str]:
+    """The files under ``parts``: those under version control, or all of them outside git."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "--", *parts],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        listed = [line for line in out.splitlines() if (ROOT / line).is_file()]
+    except (OSError, subprocess.CalledProcessError):
+        listed = []
+    if listed:
+        return listed
+    found = []
+    for part in parts:
+        path = ROOT / part
+        paths = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        found += [p.relative_to(ROOT).as_posix() for p in paths if "__pycache__" not in p.parts]
+    return found
 
 
 @pytest.fixture
@@ -28,41 +70,31 @@ def root() -> Path:
     return ROOT
 
 
-def _tracked_files() -> list[str] | None:
-    try:
-        out = subprocess.run(
-            ["git", "ls-files", "--", *SITE_PARTS],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return [line for line in out.splitlines() if (ROOT / line).is_file()] or None
-
-
 @pytest.fixture
 def site_copy(tmp_path: Path) -> Path:
-    """A copy of the site's sources that a test may break without harm.
+    """A small copy of the site that a test may break without harm.
 
-    Only files under version control are copied (work in progress elsewhere in the
-    tree cannot disturb the guards' tests); outside git, the folders are copied whole.
+    It keeps the real ``mkdocs.yml`` (with a nav cut down to the pages copied), the hooks
+    and the "Functions or subclasses?" page in both languages with its snippets, plus a
+    plain home page. Only files under version control are copied, so work in progress
+    elsewhere in the tree cannot disturb the tests of the guards.
     """
+    from keras_a_medida.checks import stamp_translation
+    from keras_a_medida.config import load_site_config
+
     target = tmp_path / "site-copy"
-    target.mkdir()
-    tracked = _tracked_files()
-    if tracked is None:
-        for part in SITE_PARTS:
-            source = ROOT / part
-            if source.is_dir():
-                shutil.copytree(source, target / part)
-            else:
-                shutil.copy2(source, target / part)
-        return target
-    for rel in tracked:
+    for rel in _files(MINI_SITE):
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target / rel)
+    config = target / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nnav:\n" in text, "mkdocs.yml has no nav section"
+    config.write_text(text[: text.index("\nnav:\n") + 1] + MINI_NAV, encoding="utf-8")
+    for lang, home in MINI_HOME.items():
+        (target / "docs" / lang / "index.md").write_text(home, encoding="utf-8")
+    load_site_config.cache_clear()
+    stamp_translation(target / "docs/es/index.md", load_site_config(target))
+    load_site_config.cache_clear()
     return target
 
 

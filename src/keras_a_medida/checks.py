@@ -255,6 +255,8 @@ def _markdown(site: Site) -> markdown.Markdown:
         else:
             names.append(entry)
     configs["pymdownx.snippets"] = dict(site.config.snippets_config)
+    # Anchors do not depend on colours: skip Pygments, the costliest part of rendering.
+    configs.setdefault("pymdownx.highlight", {})["use_pygments"] = False
     return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
