@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -137,6 +138,43 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_timings(args) -> int:
+    """``timings``: ``make test`` against one run of every snippets module, interleaved.
+
+    The baseline is one Python process importing TensorFlow and running every snippets
+    module once (``run-snippets``); the suite is what ``make test`` runs after set-up
+    (ruff, then pytest). They alternate, A B A B..., so that a busy machine slows both;
+    the report gives each median and their ratio.
+    """
+    import statistics
+
+    root = Path(args.root).resolve()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    bin_dir = Path(sys.executable).parent
+    commands = {
+        "baseline": [[sys.executable, "-m", "keras_a_medida", "run-snippets"]],
+        "make test": [
+            [str(bin_dir / "ruff"), "check", "-q", "src", "snippets", "tests", "hooks"],
+            [str(bin_dir / "ruff"), "format", "-q", "--check", "src", "snippets", "tests", "hooks"],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        ],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(args.rounds):
+        for name, steps in commands.items():
+            start = time.perf_counter()
+            for step in steps:
+                subprocess.run(step, cwd=root, env=env, check=True, capture_output=True)
+            times[name].append(time.perf_counter() - start)
+            print(f"round {round_ + 1}: {name:9} {times[name][-1]:6.1f} s", file=sys.stderr)
+    base = statistics.median(times["baseline"])
+    suite = statistics.median(times["make test"])
+    print(f"baseline (import TensorFlow, run every snippets module): {base:.1f} s")
+    print(f"make test (ruff + pytest): {suite:.1f} s")
+    print(f"ratio: {suite / base:.2f} (target: at most 1.5)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m keras_a_medida``."""
     parser = argparse.ArgumentParser(prog="python -m keras_a_medida")
@@ -157,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("page", help="a translated page")
     new = sub.add_parser("new", help="scaffold a component: snippet, pages, nav")
     new.add_argument("component", help="topic/name, e.g. metrics/my_metric")
+    timing = sub.add_parser("timings", help="time make test against the snippets, A B A B")
+    timing.add_argument("--rounds", type=int, default=2, help="rounds of A B (default 2)")
     args = parser.parse_args(argv)
     try:
         commands = {
@@ -166,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             "stamp": cmd_stamp,
             "translation-diff": cmd_translation_diff,
             "new": cmd_new,
+            "timings": cmd_timings,
         }
         return commands[args.command](args)
     except SiteConfigError as error:
