@@ -1,3 +1,9 @@
 """MkDocs hooks of the site. Thin on purpose: the logic is in keras_a_medida.mkdocs_hooks."""
 
-from keras_a_medida.mkdocs_hooks import on_files, on_post_build  # noqa: F401
+from keras_a_medida.mkdocs_hooks import (  # noqa: F401
+    on_config,
+    on_files,
+    on_page_markdown,
+    on_post_build,
+    on_startup,
+)

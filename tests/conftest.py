@@ -11,9 +11,6 @@ import pytest
 from keras_a_medida.runner import prepare_environment
 
 prepare_environment()
-# Imported once, before any in-process pytest run (pytester) snapshots sys.modules:
-# NumPy and TensorFlow cannot be imported twice in one process.
-import keras  # noqa: E402, F401
 
 from tests_paths import ROOT  # noqa: E402
 
@@ -24,6 +21,7 @@ pytest_plugins = ["pytester"]
 MINI_SITE = (
     "mkdocs.yml",
     "pyproject.toml",
+    "requirements.lock",
     "hooks",
     "snippets/ruff.toml",
     "snippets/choosing",
@@ -86,6 +84,7 @@ def site_copy(tmp_path: Path) -> Path:
     for rel in _files(MINI_SITE):
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target / rel)
+    (target / "src").mkdir()  # watched by `mkdocs serve` (mkdocs.yml: watch)
     config = target / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "\nnav:\n" in text, "mkdocs.yml has no nav section"

@@ -8,8 +8,9 @@ import pytest
 
 from keras_a_medida.checks import run_checks, stamp_translation
 from keras_a_medida.config import load_site_config
+from keras_a_medida.pytest_plugin import _execute_page
 from keras_a_medida.scaffold import ScaffoldError, scaffold
-from test_page_runner import run_pages
+from test_page_runner import python_blocks
 
 MODULE = "snippets/metrics/my_metric.py"
 EN, ES = "docs/en/guide/my-metric.md", "docs/es/guide/my-metric.md"
@@ -59,7 +60,7 @@ def fill(path, replacements):
     path.write_text(text, encoding="utf-8")
 
 
-def test_scaffold_fails_with_what_is_left_then_passes_when_filled(pytester, site_copy):
+def test_scaffold_fails_with_what_is_left_then_passes_when_filled(site_copy):
     written = scaffold(fresh(site_copy), "metrics/my_metric")
     assert [p.relative_to(site_copy).as_posix() for p in written] == [MODULE, EN, ES, "mkdocs.yml"]
     found = problems(site_copy)
@@ -67,10 +68,11 @@ def test_scaffold_fails_with_what_is_left_then_passes_when_filled(pytester, site
         assert any(p.startswith(f"{path}:") and "placeholder left" in p for p in found), path
     assert not any("twin" in p or "anchor" in p or "not shown" in p for p in found), found
 
-    result = run_pages(pytester, site_copy, str(site_copy / EN))
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(
-        ["NotImplementedError: TODO: write my_metric in snippets/metrics/my_metric.py"]
+    site = fresh(site_copy)
+    results = _execute_page(site_copy / EN, site, python_blocks(site_copy / EN, site))
+    assert len(results) == 2 and results[0].error is None
+    assert "NotImplementedError: TODO: write my_metric in snippets/metrics/my_metric.py" in (
+        results[1].error
     )
 
     # The contributor writes the component and the English page...
@@ -87,8 +89,11 @@ def test_scaffold_fails_with_what_is_left_then_passes_when_filled(pytester, site
     fill(site_copy / ES, [(r"TODO: [^\n]*", "Un texto en español.")])
     stamp_translation(site_copy / ES, fresh(site_copy))
     assert problems(site_copy) == []
-    result = run_pages(pytester, site_copy, str(site_copy / EN), str(site_copy / ES))
-    result.assert_outcomes(passed=3)
+    site = fresh(site_copy)
+    blocks = python_blocks(site_copy / EN, site)
+    results = _execute_page(site_copy / EN, site, blocks)
+    assert [r.error for r in results] == [None, None]
+    assert results[1].stdout == blocks[1].expected_output == "1.0\n"
 
 
 def test_scaffold_refuses_bad_names_and_existing_files(site_copy):

@@ -25,8 +25,9 @@ from .checks import (
     stamp_translation,
 )
 from .config import SiteConfigError, load_site_config
-from .pages import read_blocks, twin
-from .runner import prepare_environment, run_module, run_page_blocks
+from .notebooks import Kernel, notebook_from_page
+from .pages import language_of, read_blocks, twin
+from .runner import prepare_environment, run_module
 from .scaffold import ScaffoldError, scaffold
 
 
@@ -72,19 +73,22 @@ def cmd_run_snippets(args) -> int:
 
 
 def cmd_run_page(args) -> int:
-    """``run-page``: run a page's python blocks in order in this process."""
+    """``run-page``: run a page's notebook in a new kernel; print each block's output."""
     prepare_environment()
-    root = Path(args.root).resolve()
-    site = load_site_config(root)
+    site = load_site_config(args.root)
     page = Path(args.page).resolve()
+    notebook = notebook_from_page(page, site, language_of(page, site))
+    kernel = Kernel()
+    try:
+        results = kernel.run(notebook)
+    finally:
+        kernel.shutdown()
     blocks = [b for b in read_blocks(page, site) if b.is_python]
-    results = run_page_blocks(blocks, root)
     for block, result in zip(blocks, results, strict=False):
-        print(f"--- {block.location}", file=sys.stderr)
-        print(result["output"] or result["error"], end="", file=sys.stderr)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
-    return 0 if len(results) == len(blocks) and not any(r["error"] for r in results) else 1
+        print(f"--- {block.location}")
+        print(result.error or result.stdout, end="")
+    complete = len(results) == len(blocks) and not any(r.error for r in results)
+    return 0 if complete else 1
 
 
 def cmd_stamp(args) -> int:
@@ -184,9 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run-snippets", help="run snippets modules as scripts")
     run.add_argument("modules", nargs="*", help="modules to run (default: all)")
     run.add_argument("--json", help="write per-module results to this file")
-    page = sub.add_parser("run-page", help="run a page's python blocks in order, here")
+    page = sub.add_parser("run-page", help="run a page as a notebook, print each block's output")
     page.add_argument("page", help="a page under docs/")
-    page.add_argument("--json", help="write each block's output or error to this file")
     stamp = sub.add_parser("stamp", help="record which English version a translation follows")
     stamp.add_argument("pages", nargs="+", help="translated pages, e.g. docs/es/index.md")
     diff = sub.add_parser(

@@ -13,15 +13,46 @@ import sys
 from io import BytesIO
 from pathlib import Path
 
+import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 from mkdocstrings import Inventory
 
 from .checks import run_checks
 from .config import load_site_config
-from .pages import module_directives
-from .runner import ENVIRONMENT
+from .notebooks import (
+    Kernel,
+    OutputCache,
+    cache_folder,
+    cache_key,
+    fill_outputs,
+    notebook_from_page,
+    notebook_path,
+)
+from .pages import Expander, iter_pages, module_directives, read_blocks
+from .runner import ENVIRONMENT, needs_fresh_process, prepare_environment
+
+
+def on_startup(command, dirty):
+    """Set the environment before any kernel starts: quiet TensorFlow, oneDNN off."""
+    prepare_environment()
+
+
+@event_priority(-150)  # after mkdocs-static-i18n (-100) has chosen the language
+def on_config(config):
+    """Give mkdocs-jupyter a cache folder per language.
+
+    Each language is a separate build, and mkdocs-jupyter evicts every cache entry that
+    the current build did not use: with one folder, each language would delete the
+    other's entries and the cache would never hit.
+    """
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is not None:
+        root = Path(config.config_file_path).parent
+        plugin.config["cache_dir"] = str(root / ".cache" / "mkdocs-jupyter" / _language(config))
+    return config
 
 
 def _language(config) -> str:
@@ -139,6 +170,161 @@ def publish_figures(files, config):
     return files
 
 
-on_files = CombinedEvent(run_guards, publish_figures)
-"""The ``on_files`` hook: [run_guards][keras_a_medida.mkdocs_hooks.run_guards], then
-[publish_figures][keras_a_medida.mkdocs_hooks.publish_figures]."""
+# --- notebooks -------------------------------------------------------------------
+
+NOTEBOOK_LINKS = {
+    "en": (
+        '<p class="kam-notebook"><a class="md-button" href="{page}">Open as a notebook</a> '
+        '<a class="md-button" href="{download}" download>Download the notebook</a></p>'
+    ),
+    "es": (
+        '<p class="kam-notebook"><a class="md-button" href="{page}">Abrir como cuaderno</a> '
+        '<a class="md-button" href="{download}" download>Descargar el cuaderno</a></p>'
+    ),
+}
+
+
+class _Notebooks:
+    """Per-build state: the kernel (started only if a notebook must run) and the pages."""
+
+    kernel = None
+    pages: dict[str, dict[str, str]] = {}
+
+
+def _notebook_pages(site, lang: str) -> list[Path]:
+    pages = []
+    expander = Expander(site)
+    for page in iter_pages(site, lang):
+        if any(b.is_python for b in read_blocks(page, site, expander)):
+            pages.append(page)
+    return pages
+
+
+def executed_notebook(page: Path, site, lang: str):
+    """The page's notebook with outputs: from the cache, or run now in a kernel.
+
+    Raises:
+        PluginError: If a cell fails (mkdocs-jupyter's ``allow_errors: false``, applied
+            here because the outputs are made here).
+    """
+    notebook = notebook_from_page(page, site, lang)
+    blocks = [b for b in read_blocks(page, site) if b.is_python]
+    fresh = needs_fresh_process(blocks, site.root)
+    key = cache_key(notebook, site.root, fresh)
+    cache = OutputCache(cache_folder(site.root))
+    outputs = cache.get(key)
+    if outputs is None:
+        if fresh:
+            kernel = Kernel()
+        else:
+            _Notebooks.kernel = _Notebooks.kernel or Kernel()
+            kernel = _Notebooks.kernel
+        try:
+            results = kernel.run(notebook)
+        finally:
+            if fresh:
+                kernel.shutdown()
+        failed = [r for r in results if r.error]
+        if failed or len(results) != len(blocks):
+            block = blocks[len(results) - 1] if results else blocks[0]
+            detail = failed[0].error if failed else "the kernel stopped"
+            raise PluginError(f"{block.location}: the notebook cell failed:\n{detail}")
+        cache.put(key, results)
+        outputs = cache.get(key)
+    fill_outputs(notebook, outputs)
+    return notebook
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return  # an unchanged file keeps `mkdocs serve` from rebuilding in a loop
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@event_priority(-400)  # after mkdocs-static-i18n, mkdocs-jupyter and the figures
+def publish_notebooks(files, config):
+    """Add each page's executed notebook as a page rendered by mkdocs-jupyter.
+
+    The notebook of ``docs/<lang>/guide/x.md`` is published at
+    ``[<lang>/]notebooks/guide/x/`` and the ``.ipynb`` beside it. Files are generated
+    under ``.cache/notebooks/site`` and written only when they change. They are wrapped
+    in mkdocs-jupyter's ``NotebookFile`` after mkdocs-static-i18n has rebuilt the file
+    list (its issue 198: otherwise the page would show raw JSON), and given their
+    language alternates so the switcher lands on the twin notebook.
+    """
+    from types import SimpleNamespace
+
+    from mkdocs_jupyter.plugin import NotebookFile
+
+    site = load_site_config(Path(config.config_file_path).parent)
+    lang = _language(config)
+    root = site.root / ".cache" / "notebooks" / "site"
+    _Notebooks.pages[lang] = {}
+    try:
+        for page in _notebook_pages(site, lang):
+            rel = notebook_path(page, site, lang)
+            notebook = executed_notebook(page, site, lang)
+            _write_if_changed(root / lang / rel, nbformat.writes(notebook) + "\n")
+            inner = File(
+                f"{lang}/{rel}",
+                src_dir=str(root),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+            )
+            url_of = {
+                other: ("" if other == site.default_language else f"{other}/")
+                + rel[: -len(".ipynb")]
+                + "/"
+                for other in site.languages
+            }
+            inner.locale = lang
+            inner.locale_alternate_of = rel
+            inner.alternates = {o: SimpleNamespace(url=u) for o, u in url_of.items()}
+            wrapped = NotebookFile(
+                inner, use_directory_urls=config.use_directory_urls, site_dir=config.site_dir
+            )
+            wrapped.url = url_of[lang]
+            wrapped.dest_path = url_of[lang] + "index.html"
+            wrapped.abs_dest_path = str(Path(config.site_dir) / wrapped.dest_path)
+            files.append(wrapped)
+            _Notebooks.pages[lang][page.relative_to(site.lang_dir(lang)).as_posix()] = rel
+    finally:
+        if _Notebooks.kernel is not None:
+            _Notebooks.kernel.shutdown()
+            _Notebooks.kernel = None
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Under a guide page's title, link to its notebook twin and to the ``.ipynb``."""
+    lang = _language(config)
+    src = page.file.src_uri.split("/", 1)[-1] if "/" in page.file.src_uri else page.file.src_uri
+    rel = _Notebooks.pages.get(lang, {}).get(src)
+    if rel is None or not src.endswith(".md"):
+        return markdown
+    target = (
+        (
+            ""
+            if lang == load_site_config(Path(config.config_file_path).parent).default_language
+            else f"{lang}/"
+        )
+        + rel[:-6]
+        + "/"
+    )
+    here = get_relative_url(target, page.url)
+    links = NOTEBOOK_LINKS.get(lang, NOTEBOOK_LINKS["en"]).format(
+        page=here, download=f"{here}{Path(rel).name}"
+    )
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines):
+        if line.startswith("# "):
+            lines.insert(index + 1, "\n" + links + "\n")
+            break
+    return "\n".join(lines)
+
+
+on_files = CombinedEvent(run_guards, publish_figures, publish_notebooks)
+"""The ``on_files`` hook: [run_guards][keras_a_medida.mkdocs_hooks.run_guards],
+[publish_figures][keras_a_medida.mkdocs_hooks.publish_figures], then
+[publish_notebooks][keras_a_medida.mkdocs_hooks.publish_notebooks]."""

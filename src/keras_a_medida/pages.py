@@ -227,6 +227,18 @@ def iter_pages(site: SiteConfig, lang: str) -> list[Path]:
     return sorted(site.lang_dir(lang).rglob("*.md"))
 
 
+def language_of(page: Path, site: SiteConfig) -> str:
+    """The language folder ``page`` is in.
+
+    Raises:
+        PageError: If the page is under no language folder.
+    """
+    for lang in site.languages:
+        if page.resolve().is_relative_to(site.lang_dir(lang)):
+            return lang
+    raise PageError(f"{page} is not under any language folder of {site.docs_dir}")
+
+
 def twin(page: Path, site: SiteConfig, lang: str) -> Path:
     """The path of ``page``'s twin in ``lang`` (which may not exist)."""
     for source in site.languages:

@@ -13,10 +13,11 @@ on a 2-core machine; see [background_results][keras_a_medida.pytest_plugin.backg
 
 from __future__ import annotations
 
-import contextlib
+import atexit
 import difflib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,15 +27,16 @@ from pathlib import Path
 import pytest
 
 from .config import load_site_config
-from .pages import Block, Expander, PageError, read_blocks, twin
-from .runner import (
-    needs_fresh_process,
-    new_namespace,
-    prepare_environment,
-    reset_keras_state,
-    run_block,
-    short_traceback,
+from .notebooks import (
+    Kernel,
+    OutputCache,
+    cache_folder,
+    cache_key,
+    code_cells,
+    notebook_from_page,
 )
+from .pages import Block, Expander, PageError, language_of, read_blocks, section_start, twin
+from .runner import needs_fresh_process, prepare_environment
 
 prepare_environment()
 
@@ -95,9 +97,7 @@ class PageFile(pytest.File):
         except PageError as error:
             raise self.CollectError(str(error)) from None
         self.blocks = blocks
-        self.namespace = None
-        self.done = 0
-        self.failed_at: Block | None = None
+        self.results = None
         if shared_with is not None:
             rel = shared_with.relative_to(site.root).as_posix()
             name = f"same code as the {site.default_language} twin"
@@ -110,67 +110,64 @@ class PageFile(pytest.File):
             yield item
 
     def run_through(self, index: int) -> str:
-        """Run the blocks up to ``index`` that have not run yet; return its output.
+        """Return the output of block ``index``, running the page's notebook if needed.
 
-        Blocks run in a scratch working directory. A page that includes a module marked
-        ``# keras-a-medida: fresh-process`` runs all its blocks at once in a new
-        interpreter (``python -m keras_a_medida run-page``) and the items read the results.
+        The first call executes the page's notebook (its prose and its blocks, see
+        [keras_a_medida.notebooks][]) in the shared Jupyter kernel, or in a kernel of
+        its own for a page marked ``fresh-process``; a complete run's outputs are cached
+        for the build.
         """
-        if self.failed_at is not None:
-            raise BlockError(
-                self.blocks[index],
-                f"not run: the earlier block at line {self.failed_at.lineno} failed",
-            )
-        if self.namespace is None:
-            self.workdir = Path(tempfile.mkdtemp(prefix="kam-page-"))
-            self.fresh = needs_fresh_process(self.blocks, self.site.root)
-            self.namespace = {} if self.fresh else new_namespace()
-            if not self.fresh:
-                reset_keras_state()
-            else:
-                self.results = _run_page_in_new_process(self.path, self.site.root, self.workdir)
-        output = ""
-        while self.done <= index:
-            block = self.blocks[self.done]
-            try:
-                output = self._run_one(block)
-            except BlockError:
-                self.failed_at = block
-                raise
-            finally:
-                self.done += 1
-            if self.done <= index and block.expected_output is not None:
-                _check_output(block, output)
-        return output
-
-    def _run_one(self, block: Block) -> str:
-        if self.fresh:
-            if self.done >= len(self.results):
-                raise BlockError(block, "not run: the page's process stopped before it")
-            result = self.results[self.done]
-            if result["error"]:
-                raise BlockError(block, result["error"])
-            return result["output"]
-        try:
-            with contextlib.chdir(self.workdir):
-                return run_block(block, self.namespace, self.site.root)
-        except Exception as error:  # noqa: BLE001 - reported with its page and line
-            raise BlockError(block, short_traceback(error, self.site.root)) from None
+        if self.results is None:
+            self.results = _execute_page(self.path, self.site, self.blocks)
+        block = self.blocks[index]
+        if index >= len(self.results):
+            failed = self.blocks[len(self.results) - 1] if self.results else None
+            where = f"line {failed.lineno}" if failed else "the start"
+            raise BlockError(block, f"not run: the page stopped at the block at {where}")
+        result = self.results[index]
+        if result.error:
+            raise BlockError(block, _explain(result.error, block, self.site.root))
+        return result.stdout
 
 
-def _run_page_in_new_process(page: Path, root: Path, workdir: Path) -> list[dict]:
-    out = workdir / "results.json"
-    command = [sys.executable, "-m", "keras_a_medida", "--root", str(root), "run-page"]
-    result = subprocess.run(
-        [*command, str(page), "--json", str(out)],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    if not out.is_file():
-        raise RuntimeError(f"{page}: the page's process failed:\n{result.stderr[-4000:]}")
-    return json.loads(out.read_text(encoding="utf-8"))
+_SHARED_KERNEL = None
+
+
+def _kernel():
+    global _SHARED_KERNEL
+    if _SHARED_KERNEL is None:
+        _SHARED_KERNEL = Kernel()
+        atexit.register(_SHARED_KERNEL.shutdown)
+    return _SHARED_KERNEL
+
+
+def _execute_page(page: Path, site, blocks: list[Block]):
+    notebook = notebook_from_page(page, site, language_of(page, site))
+    if code_cells(notebook) != [b.code for b in blocks]:
+        raise BlockError(blocks[0], "the page's notebook does not hold the page's blocks")
+    fresh = needs_fresh_process(blocks, site.root)
+    kernel = Kernel() if fresh else _kernel()
+    try:
+        results = kernel.run(notebook)
+    finally:
+        if fresh:
+            kernel.shutdown()
+    if len(results) == len(blocks) and not any(r.error for r in results):
+        OutputCache(cache_folder(site.root)).put(cache_key(notebook, site.root, fresh), results)
+    return results
+
+
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+
+def _explain(error: str, block: Block, root: Path) -> str:
+    """The kernel's traceback, with the failing line located in the snippet file."""
+    lines = _CELL_LINE.findall(error)
+    if lines and len(block.includes) == 1 and block.includes[0].section:
+        include = block.includes[0]
+        number = section_start(root / include.path, include.section) + int(lines[-1])
+        error += f"\nat {include.path}, line {number}"
+    return error
 
 
 class BlockError(Exception):
@@ -277,30 +274,57 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Start the background jobs that the selected tests need."""
+    """Start the background jobs that the selected tests need.
+
+    The snippets job starts at once. The build starts when the last page item has run
+    (or at once if no page is selected): by then the pages' notebooks are executed and
+    their outputs cached, so the build renders them without running them again.
+    """
     wanted = set()
     for item in items:
         for mark in item.iter_markers("background"):
             wanted.update(mark.args)
     if not wanted or hasattr(config, "workerinput"):
         return
-    root = config.rootpath
-    workdir = Path(tempfile.mkdtemp(prefix="kam-jobs-"))
-    commands = _job_commands(root, workdir)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    unknown = wanted - set(_job_commands(Path("."), Path(".")))
+    if unknown:
+        raise pytest.UsageError(f"unknown background job(s) {sorted(unknown)}")
+    _JOBS.clear()
+    _JOBS["_root"] = Path(config.rootpath)
+    _JOBS["_dir"] = Path(tempfile.mkdtemp(prefix="kam-jobs-"))
+    _JOBS["_wanted"] = wanted
+    pages = [i.nodeid for i in items if isinstance(i, BlockItem | SharedWithTwin)]
+    _JOBS["_after"] = pages[-1] if pages else None
     for name in sorted(wanted):
-        if name not in commands:
-            raise pytest.UsageError(f"unknown background job {name!r}: use {sorted(commands)}")
-        log = (workdir / f"{name}.log").open("w")
-        process = subprocess.Popen(
-            commands[name], cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env
-        )
-        _JOBS[name] = {
-            "process": process,
-            "log": workdir / f"{name}.log",
-            "dir": workdir,
-            "started": time.perf_counter(),
-        }
+        if name != "build" or not pages:
+            _start_job(name)
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    """Start the build once the last page item has run."""
+    if _JOBS.get("_after") == nodeid and "build" in _JOBS.get("_wanted", ()):
+        _start_job("build")
+
+
+def _start_job(name: str) -> None:
+    if name in _JOBS:
+        return
+    root, workdir = _JOBS["_root"], _JOBS["_dir"]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    log = (workdir / f"{name}.log").open("w")
+    process = subprocess.Popen(
+        _job_commands(root, workdir)[name],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    _JOBS[name] = {
+        "process": process,
+        "log": workdir / f"{name}.log",
+        "dir": workdir,
+        "started": time.perf_counter(),
+    }
 
 
 def background_results(name: str) -> dict:
@@ -311,6 +335,8 @@ def background_results(name: str) -> dict:
             ``"snippets"`` (every snippets module as a script, results in
             ``dir / "snippets.json"``).
     """
+    if name not in _JOBS and name in _JOBS.get("_wanted", ()):
+        _start_job(name)
     job = _JOBS.get(name)
     if job is None:
         pytest.fail(

@@ -1,8 +1,9 @@
-"""Run page blocks and snippet modules the way a reader would, and capture what they print.
+"""Run snippet modules the way a reader would, and reset Keras between runs.
 
-A page's blocks share one namespace, top to bottom, as in a notebook. Before each page
-(and each standalone module) Keras's global state is reset, so a page sees only what it
-shows: registered custom objects and layer-name counters from an earlier page are gone.
+Pages run as notebooks in a Jupyter kernel (see [keras_a_medida.notebooks][]); snippet
+modules run as scripts, here. Before each, Keras's global state is reset, so a page or
+a module sees only what it shows: registered custom objects and layer-name counters
+from an earlier one are gone.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from .pages import Block, module_directives, section_start
+from .pages import Block, module_directives
 
 ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -48,34 +49,6 @@ def reset_keras_state() -> None:
     keras.backend.clear_session()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
-
-
-def new_namespace() -> dict:
-    """A fresh global namespace, as a new Python session or notebook kernel has."""
-    return {"__name__": "__main__", "__builtins__": __builtins__}
-
-
-def compile_block(block: Block, root: Path):
-    """Compile ``block`` so that tracebacks point at the snippet file and its line.
-
-    A block made of one section is compiled under the snippet's path, padded so that
-    line numbers match the file; any other block is named after its page and line.
-    """
-    if len(block.includes) == 1 and block.includes[0].section:
-        include = block.includes[0]
-        path = root / include.path
-        padding = "\n" * section_start(path, include.section)
-        return compile(padding + block.code, str(path), "exec")
-    return compile(block.code, f"{block.location}", "exec")
-
-
-def run_block(block: Block, namespace: dict, root: Path) -> str:
-    """Execute one block in ``namespace`` and return what it printed."""
-    code = compile_block(block, root)
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        exec(code, namespace)  # noqa: S102 - running the page is the point
-    return buffer.getvalue()
 
 
 def run_module(path: Path, workdir: Path | None = None) -> str:
@@ -123,27 +96,6 @@ def needs_fresh_process(blocks: list[Block], root: Path) -> bool:
     """True when a block includes a module marked ``# keras-a-medida: fresh-process``."""
     modules = {root / inc.path for block in blocks for inc in block.includes}
     return any("fresh-process" in module_directives(m) for m in modules if m.suffix == ".py")
-
-
-def run_page_blocks(blocks: list[Block], root: Path, workdir: Path | None = None) -> list[dict]:
-    """Run ``blocks`` top to bottom in one namespace, as a reader would; stop at an error.
-
-    Returns:
-        One ``{"output": str, "error": str | None}`` per block that ran.
-    """
-    workdir = Path(workdir or tempfile.mkdtemp(prefix="kam-page-"))
-    reset_keras_state()
-    namespace = new_namespace()
-    results = []
-    for block in blocks:
-        try:
-            with contextlib.chdir(workdir):
-                output = run_block(block, namespace, root)
-            results.append({"output": output, "error": None})
-        except Exception as error:  # noqa: BLE001 - reported with its page and line
-            results.append({"output": "", "error": short_traceback(error, root)})
-            break
-    return results
 
 
 def short_traceback(error: BaseException, root: Path) -> str:
