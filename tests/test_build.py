@@ -90,7 +90,7 @@ def test_each_language_has_its_own_object_inventory(built, site_config):
 
 
 def _build(folder: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KERAS_A_MEDIDA_SKIP_NOTEBOOKS="1")
     return subprocess.run(
         [
             sys.executable,

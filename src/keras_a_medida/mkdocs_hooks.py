@@ -184,6 +184,11 @@ NOTEBOOK_LINKS = {
 }
 
 
+SKIP_NOTEBOOKS = "KERAS_A_MEDIDA_SKIP_NOTEBOOKS"
+"""Set to ``1`` to build without notebook twins: the tests do, for builds of a small
+copy of the site that check something else (guards, figures)."""
+
+
 class _Notebooks:
     """Per-build state: the kernel (started only if a notebook must run) and the pages."""
 
@@ -261,6 +266,8 @@ def publish_notebooks(files, config):
     lang = _language(config)
     root = site.root / ".cache" / "notebooks" / "site"
     _Notebooks.pages[lang] = {}
+    if os.environ.get(SKIP_NOTEBOOKS) == "1":
+        return files
     try:
         for page in _notebook_pages(site, lang):
             rel = notebook_path(page, site, lang)

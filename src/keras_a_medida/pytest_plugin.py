@@ -286,6 +286,8 @@ def pytest_collection_modifyitems(session, config, items):
             wanted.update(mark.args)
     if not wanted or hasattr(config, "workerinput"):
         return
+    # Tests that wait on a job run last, so that other tests use the time meanwhile.
+    items.sort(key=lambda item: item.get_closest_marker("background") is not None)
     unknown = wanted - set(_job_commands(Path("."), Path(".")))
     if unknown:
         raise pytest.UsageError(f"unknown background job(s) {sorted(unknown)}")
