@@ -54,6 +54,20 @@ print(gradient(naive_softplus, z))
 # --8<-- [end:overflow-gradient]
 assert np.isnan(gradient(naive_softplus, z)[3])
 
+# --8<-- [start:nan-step]
+dense = keras.layers.Dense(
+    1, activation=naive_softplus, kernel_initializer="ones"
+)
+batch = np.array([[1.0, 0.0], [50.0, 50.0]])  # pre-activations 1 and 100
+with tf.GradientTape() as tape:
+    loss = ops.mean(dense(batch))
+weights = dense.trainable_weights  # the kernel and the bias
+grads = tape.gradient(loss, weights)
+keras.optimizers.SGD(0.01).apply_gradients(zip(grads, weights, strict=True))
+print("kernel:", show(dense.kernel), "bias:", show(dense.bias))
+# --8<-- [end:nan-step]
+assert np.isnan(ops.convert_to_numpy(dense.kernel)).all()
+
 
 # --8<-- [start:stable]
 def stable_softplus(z):
@@ -65,19 +79,18 @@ print(show(stable_softplus(z)))
 grid = np.linspace(-1000.0, 1000.0, 20001, dtype="float32")
 print(np.allclose(stable_softplus(grid), ops.softplus(grid), rtol=1e-6))
 # --8<-- [end:stable]
-keras_stable = stable_softplus
 
 
 # --8<-- [start:stable-tf]
-def stable_softplus(z):
+def stable_softplus_tf(z):
     """The same formula with tf.* ops (tf.nn.softplus is the built-in)."""
     return (z + tf.abs(z)) / 2 + tf.math.log1p(tf.exp(-tf.abs(z)))
 
 
-print(show(stable_softplus(z)))
-print(np.allclose(stable_softplus(grid), tf.nn.softplus(grid), rtol=1e-6))
+print(show(stable_softplus_tf(z)))
+print(np.allclose(stable_softplus_tf(grid), tf.nn.softplus(grid), rtol=1e-6))
 # --8<-- [end:stable-tf]
-assert np.array_equal(stable_softplus(grid), keras_stable(grid))
+assert np.array_equal(stable_softplus_tf(grid), stable_softplus(grid))
 
 
 # --8<-- [start:stable-gradient]
@@ -127,9 +140,9 @@ assert reloaded.layers[-1].activation is stable_softplus
 
 
 # --8<-- [start:registered-save]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.activations")
 def stable_softplus(z):
-    """log(1 + e^z), saved as "keras_a_medida>stable_softplus"."""
+    """log(1 + e^z), saved under a package-qualified name."""
     return (z + ops.abs(z)) / 2 + ops.log1p(ops.exp(-ops.abs(z)))
 
 
@@ -163,7 +176,8 @@ print(show(reloaded(x)))
 assert reloaded.layers[-1].activation is keras.activations.leaky_relu
 
 # --8<-- [start:builtin-name-fix]
-keras.saving.register_keras_serializable(package="keras_a_medida")(leaky_relu)
+register = keras.saving.register_keras_serializable
+register(package="keras_a_medida.activations")(leaky_relu)
 model.save(folder / "leaky.keras")
 reloaded = keras.models.load_model(folder / "leaky.keras")
 print(show(reloaded(x)))

@@ -12,7 +12,7 @@ import numpy as np
 from keras import ops
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.activations")
 class ScaledSoftplus(keras.layers.Layer):
     """softplus(beta * z) / beta: the larger beta, the closer to ReLU."""
 

@@ -12,7 +12,7 @@ import numpy as np
 from keras import ops
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.calling")
 class Center(keras.layers.Layer):
     """Subtracts the batch mean in training, a moving mean otherwise."""
 
@@ -44,12 +44,19 @@ class Center(keras.layers.Layer):
 
 
 # --8<-- [end:center-layer]
+
+# --8<-- [start:center-validation]
 try:
     Center(momentum=1.5)
 except ValueError as error:
+    print(f"{type(error).__name__}: {error}")
+# --8<-- [end:center-validation]
+try:
+    Center(momentum=-0.1)
+except ValueError as error:
     assert "momentum" in str(error)
 else:
-    raise AssertionError("Center(momentum=1.5) was accepted")
+    raise AssertionError("Center(momentum=-0.1) was accepted")
 
 
 # --8<-- [start:first-call]
@@ -85,7 +92,8 @@ center = model.layers[0]
 
 model.predict(x, verbose=0)  # calls the model with training=False
 print("after predict:", values(center.moving_mean))
-model.fit(x, x, batch_size=2, epochs=1, verbose=0)  # training=True
+y = np.array([[1.0], [0.0]], dtype="float32")  # one target per sample
+model.fit(x, y, batch_size=2, epochs=1, verbose=0)  # training=True
 print("after fit:", values(center.moving_mean))
 # --8<-- [end:training-fit]
 assert ops.convert_to_numpy(center.moving_mean).tolist() == [1.0, 2.0]
@@ -100,7 +108,7 @@ assert keras.backend.standardize_dtype(layer(x64).dtype) == "float32"
 
 
 # --8<-- [start:masks]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.calling")
 class MaskedMean(keras.layers.Layer):
     """Averages over time steps, skipping the masked ones."""
 

@@ -70,9 +70,20 @@ print(config["config"])
 # --8<-- [end:closure]
 assert "0.05" not in str(config)
 
+# --8<-- [start:closure-save]
+model.save(folder / "closure.keras")
+for factor in [0.05, 0.5]:  # the file cannot tell which one is right
+    reloaded = keras.models.load_model(
+        folder / "closure.keras",
+        custom_objects={"penalty": make_l1(factor)},
+    )
+    print(factor, round(float(reloaded.losses[0]), 4))  # factor * 6
+# --8<-- [end:closure-save]
+assert round(float(reloaded.losses[0]), 4) == 3.0
+
 
 # --8<-- [start:subclass]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.choosing")
 class L1Penalty(keras.regularizers.Regularizer):
     """L1 penalty: factor * sum(|w|)."""
 
@@ -102,6 +113,28 @@ print(reloaded.layers[0].kernel_regularizer.factor)
 print(round(float(reloaded.losses[0]), 4))  # 0.05 * 6
 # --8<-- [end:subclass-save]
 assert float(reloaded.losses[0]) == float(model.losses[0])
+
+
+# --8<-- [start:no-config]
+class NoConfigL1(keras.regularizers.Regularizer):
+    """Wrong: the same penalty without get_config()."""
+
+    def __init__(self, factor=0.01):
+        self.factor = float(factor)
+
+    def __call__(self, weights):
+        return self.factor * ops.sum(ops.abs(weights))
+
+
+model = small_model(NoConfigL1(0.05))
+print(round(float(model.losses[0]), 4))  # training works
+try:
+    model.save(folder / "no_config.keras")
+except NotImplementedError as error:
+    message = str(error).rpartition("> ")[2]  # after the object's address
+    print(type(error).__name__, message)
+# --8<-- [end:no-config]
+assert message == "does not implement get_config()"
 
 # --8<-- [start:validation]
 try:

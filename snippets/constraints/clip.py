@@ -10,7 +10,7 @@ import numpy as np
 from keras import ops
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.constraints")
 class Clip(keras.constraints.Constraint):
     """Keep every weight inside [low, high]."""
 
@@ -39,9 +39,9 @@ assert ops.convert_to_numpy(clip(values)).tolist() == [-0.5, 0.25, 0.5]
 import tensorflow as tf
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
-class Clip(keras.constraints.Constraint):
-    """Keep every weight inside [low, high]."""
+@keras.saving.register_keras_serializable(package="keras_a_medida.constraints")
+class ClipTF(keras.constraints.Constraint):
+    """Keep every weight inside [low, high], with tf.* ops."""
 
     def __init__(self, low=0.0, high=1.0):
         if not high > low:
@@ -58,11 +58,11 @@ class Clip(keras.constraints.Constraint):
         return {"low": self.low, "high": self.high}
 
 
-clip = Clip(low=-0.5, high=0.5)
+clip_tf = ClipTF(low=-0.5, high=0.5)
 values = np.array([-2.0, 0.25, 0.75], "float32")
-print(clip(values).numpy().tolist())
+print(clip_tf(values).numpy().tolist())
 # --8<-- [end:clip-tf]
-assert clip(values).numpy().tolist() == [-0.5, 0.25, 0.5]
+assert clip_tf(values).numpy().tolist() == [-0.5, 0.25, 0.5]
 
 # --8<-- [start:validation]
 try:
@@ -79,6 +79,10 @@ else:
 
 
 # --8<-- [start:no-config]
+import tempfile
+from pathlib import Path
+
+
 class ClipDraft(keras.constraints.Constraint):
     """Clip without get_config(): the base class returns {}."""
 
@@ -93,11 +97,7 @@ class ClipDraft(keras.constraints.Constraint):
 draft = ClipDraft(low=-0.5, high=0.5)
 print(draft.get_config())
 copy = ClipDraft.from_config(draft.get_config())
-print(copy.low, copy.high)
-# --8<-- [end:no-config]
-# A saved model goes through from_config too: the bounds come back wrong.
-import tempfile
-from pathlib import Path
+print("from_config:", copy.low, copy.high)
 
 folder = Path(tempfile.mkdtemp())
 draft_model = keras.Sequential(
@@ -105,14 +105,15 @@ draft_model = keras.Sequential(
 )
 draft_model.save(folder / "draft.keras")
 draft_back = keras.models.load_model(
-    folder / "draft.keras", custom_objects={"ClipDraft": ClipDraft}
+    folder / "draft.keras",
+    custom_objects={"ClipDraft": ClipDraft},  # (1)!
 )
-assert draft_back.layers[0].kernel_constraint.high == 1.0
+reloaded_draft = draft_back.layers[0].kernel_constraint
+print("reloaded:", reloaded_draft.low, reloaded_draft.high)
+# --8<-- [end:no-config]
+assert reloaded_draft.high == 1.0
 
 # --8<-- [start:save]
-import tempfile
-from pathlib import Path
-
 config = Clip(low=-0.5, high=0.5).get_config()
 print(Clip.from_config(config).get_config() == config)
 
@@ -123,7 +124,6 @@ model = keras.Sequential(
         keras.layers.Dense(2, kernel_constraint=Clip(low=-0.5, high=0.5)),
     ]
 )
-folder = Path(tempfile.mkdtemp())
 model.save(folder / "clip.keras")
 reloaded = keras.models.load_model(folder / "clip.keras")
 

@@ -125,8 +125,7 @@ print("unused:", unused.kernel.numpy().tolist())
 assert grads[1] is None
 assert unused.kernel.numpy().tolist() == [[-1.0]]
 
-# fit() hands only trainable variables to the optimizer: a frozen layer's
-# constraint never runs, even while the rest of the model trains.
+# --8<-- [start:frozen]
 frozen = keras.layers.Dense(
     1,
     use_bias=False,
@@ -138,6 +137,8 @@ model = keras.Sequential(
     [keras.Input(shape=(2,)), frozen, keras.layers.Dense(1)]
 )
 model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
-model.fit(x, y, batch_size=4, verbose=0)
-assert int(model.optimizer.iterations) == 1
+model.fit(x, y, batch_size=4, verbose=0)  # one step for the whole model
+print("steps:", int(model.optimizer.iterations))
+print("frozen:", frozen.kernel.numpy().tolist())
+# --8<-- [end:frozen]
 assert frozen.kernel.numpy().tolist() == [[-1.0], [-1.0]]

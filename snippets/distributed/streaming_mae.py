@@ -2,7 +2,7 @@
 
 Shown on guide/metrics-distributed.md. Run it as a script to check it: it must
 start in a new Python process, because logical devices can only be set up
-before TensorFlow initialises its devices.
+before TensorFlow initializes its devices.
 """
 
 # keras-a-medida: fresh-process
@@ -25,7 +25,7 @@ tf.config.set_logical_device_configuration(  # (1)!
 )
 print([device.name for device in tf.config.list_logical_devices("CPU")])
 
-try:  # listing the devices initialised them: too late to change
+try:  # listing the devices initialized them: too late to change
     tf.config.set_logical_device_configuration(
         cpu, [tf.config.LogicalDeviceConfiguration()] * 3
     )
@@ -36,7 +36,7 @@ assert len(tf.config.list_logical_devices("CPU")) == 2
 
 
 # --8<-- [start:metric]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.distributed")
 class StreamingMAE(keras.metrics.Metric):
     """Mean absolute error over every sample seen since the last reset."""
 
@@ -69,12 +69,11 @@ class StreamingMAE(keras.metrics.Metric):
 
 
 # --8<-- [end:metric]
-OpsStreamingMAE = StreamingMAE
 
 
 # --8<-- [start:metric-tf]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
-class StreamingMAE(keras.metrics.Metric):
+@keras.saving.register_keras_serializable(package="keras_a_medida.distributed")
+class StreamingMAETF(keras.metrics.Metric):
     """Mean absolute error over every sample seen since the last reset."""
 
     state_aggregation = "sum"
@@ -106,7 +105,7 @@ class StreamingMAE(keras.metrics.Metric):
 
 
 # --8<-- [end:metric-tf]
-for cls in (OpsStreamingMAE, StreamingMAE):
+for cls in (StreamingMAE, StreamingMAETF):
     check = cls()
     check.update_state([[1.0], [2.0]], [[2.0], [4.0]])
     assert float(check.result()) == 1.5
@@ -151,6 +150,20 @@ assert all(
     map(np.array_equal, model.get_weights(), single_model.get_weights())
 )
 assert metric.count.numpy() == 64
+
+# --8<-- [start:mirrored-fit]
+one_device = small_model(StreamingMAE())
+with strategy.scope():
+    two_replicas = small_model(StreamingMAE())
+
+for fitted in (one_device, two_replicas):  # one epoch each
+    logs = fitted.fit(x, y, batch_size=16, shuffle=False, verbose=0).history
+    print(round(logs["streaming_mae"][0], 4), round(logs["loss"][0], 4))
+
+pairs = zip(one_device.get_weights(), two_replicas.get_weights(), strict=True)
+print("same weights:", all(np.allclose(a, b) for a, b in pairs))
+# --8<-- [end:mirrored-fit]
+assert two_replicas.metrics[-1].metrics[0].count.numpy() == 64
 
 # --8<-- [start:variables]
 for variable in metric.variables:

@@ -29,14 +29,14 @@ assert abs(float(ops.std(layer.kernel)) - math.sqrt(2 / 400)) < 1e-3
 
 
 # --8<-- [start:function-tf]
-def glorot_naive(shape, dtype=tf.float32):
+def glorot_naive_tf(shape, dtype=tf.float32):
     """The same initializer with tf.* ops."""
     stddev = tf.sqrt(2.0 / (shape[0] + shape[1]))
     return tf.random.normal(shape, stddev=stddev, dtype=dtype)
 
 
 keras.utils.set_random_seed(0)
-layer = keras.layers.Dense(300, kernel_initializer=glorot_naive)
+layer = keras.layers.Dense(300, kernel_initializer=glorot_naive_tf)
 layer.build((None, 100))
 print(layer.kernel.shape, round(float(ops.std(layer.kernel)), 3))
 # --8<-- [end:function-tf]
@@ -156,26 +156,38 @@ print(initializer.get_config())
 print(initializer.clone().scale, initializer.clone().seed)
 # --8<-- [end:subclass-no-config]
 assert initializer.clone().scale == 1.0
+
+# --8<-- [start:subclass-no-config-save]
+import json
+import zipfile
+
 forgetful = keras.Sequential(
     [
         keras.Input(shape=(3,)),
         keras.layers.Dense(2, kernel_initializer=initializer),
     ]
 )
-assert forgetful.layers[0].get_config()["kernel_initializer"]["config"] == {}
-forgetful_path = Path(tempfile.mkdtemp()) / "forgetful.keras"
-forgetful.save(forgetful_path)
-forgetful_reloaded = keras.models.load_model(
-    forgetful_path, custom_objects={"FanAvgNormal": FanAvgNormal}
+forgetful.save(folder / "forgetful.keras")
+with zipfile.ZipFile(folder / "forgetful.keras") as archive:
+    saved = json.loads(archive.read("config.json"))  # the model's config
+dense_config = saved["config"]["layers"][-1]["config"]  # the Dense layer
+print("in the file:", dense_config["kernel_initializer"]["config"])
+
+reloaded = keras.models.load_model(
+    folder / "forgetful.keras",
+    custom_objects={"FanAvgNormal": FanAvgNormal},
 )
-assert forgetful_reloaded.layers[0].kernel_initializer.scale == 1.0
-assert np.array_equal(
-    forgetful_reloaded.layers[0].kernel, forgetful.layers[0].kernel
-)
+print("scale:", reloaded.layers[0].kernel_initializer.scale)
+x = np.ones((2, 3))
+print("same predictions:", np.array_equal(reloaded(x), forgetful(x)))
+# --8<-- [end:subclass-no-config-save]
+assert np.array_equal(reloaded.layers[0].kernel, forgetful.layers[0].kernel)
 
 
 # --8<-- [start:subclass]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(
+    package="keras_a_medida.initializers"
+)
 class FanAvgNormal(keras.initializers.Initializer):
     """Normal with std = sqrt(2 * scale / (fan_in + fan_out))."""
 

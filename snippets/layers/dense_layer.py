@@ -12,7 +12,7 @@ import numpy as np
 from keras import ops
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.layers")
 class MyDense(keras.layers.Layer):
     """A fully connected layer: activation(inputs @ kernel + bias)."""
 
@@ -81,7 +81,7 @@ except NotImplementedError as error:
 
 
 # --8<-- [start:own-config]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.layers")
 class ConfiguredDense(MyDense):
     """MyDense with a get_config that accepts any activation."""
 

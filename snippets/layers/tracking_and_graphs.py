@@ -13,7 +13,6 @@ import tensorflow as tf
 from keras import ops
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
 class TfScale(keras.layers.Layer):
     """Multiplies its inputs by a factor kept in a plain tf.Variable."""
 
@@ -25,7 +24,7 @@ class TfScale(keras.layers.Layer):
 
 
 def fit_once(layer):
-    """One SGD step towards targets equal to 3 * inputs."""
+    """One SGD step toward targets equal to 3 * inputs."""
     model = keras.Sequential([keras.Input(shape=(2,)), layer])
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
     model.fit(np.ones((4, 2)), np.full((4, 2), 3.0), verbose=0)
@@ -42,7 +41,7 @@ assert float(layer.factor.numpy()) == 1.0
 
 
 # --8<-- [start:tf-variable-fix]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.layers")
 class Scale(keras.layers.Layer):
     """Multiplies its inputs by one trainable factor."""
 
@@ -59,16 +58,21 @@ layer = Scale()
 fit_once(layer)
 print([weight.name for weight in layer.weights])
 print(round(float(layer.factor.numpy()), 4))  # 1 + 0.1 * 2 * (3 - 1)
+
+probe = keras.layers.Layer()
+probe.offset = keras.Variable(0.0, name="offset")  # (1)!
+print([weight.name for weight in probe.weights])
 # --8<-- [end:tf-variable-fix]
 assert abs(float(layer.factor.numpy()) - 1.4) < 1e-6
 
 
 # --8<-- [start:python-if]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
 class PositiveSum(keras.layers.Layer):
     """Flips the sign of a batch whose sum is not positive."""
 
     def call(self, inputs):
+        # One decision for the whole batch: a sample's output depends on the
+        # other samples in the batch.
         if ops.sum(inputs) > 0:  # a Python bool of a tensor
             return inputs
         return -inputs
@@ -89,12 +93,12 @@ except tf.errors.OperatorNotAllowedInGraphError as error:
 
 
 # --8<-- [start:python-if-fix]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.layers")
 class PositiveSum(keras.layers.Layer):
     """Flips the sign of a batch whose sum is not positive."""
 
     def call(self, inputs):
-        return ops.cond(
+        return ops.cond(  # one decision for the whole batch
             ops.sum(inputs) > 0,
             lambda: inputs,
             lambda: -inputs,
@@ -108,19 +112,19 @@ assert ops.convert_to_numpy(model(-negative)).tolist() == [[1.0, 2.0]]
 
 
 # --8<-- [start:python-if-fix-tf]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
-class PositiveSum(keras.layers.Layer):
+@keras.saving.register_keras_serializable(package="keras_a_medida.layers")
+class PositiveSumTF(keras.layers.Layer):
     """Flips the sign of a batch whose sum is not positive."""
 
     def call(self, inputs):
-        return tf.cond(
+        return tf.cond(  # one decision for the whole batch
             tf.reduce_sum(inputs) > 0,
             lambda: inputs,
             lambda: -inputs,
         )
 
 
-model = keras.Sequential([keras.Input(shape=(2,)), PositiveSum()])
+model = keras.Sequential([keras.Input(shape=(2,)), PositiveSumTF()])
 print(ops.convert_to_numpy(model(negative)).tolist())
 # --8<-- [end:python-if-fix-tf]
 assert ops.convert_to_numpy(model(-negative)).tolist() == [[1.0, 2.0]]

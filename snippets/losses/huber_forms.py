@@ -104,7 +104,7 @@ assert "2.0" not in str(model.get_compile_config()["loss"])
 
 
 # --8<-- [start:subclass]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.losses")
 class HuberLoss(keras.losses.Loss):
     """Huber loss whose threshold is saved with the model."""
 
@@ -157,7 +157,6 @@ except ValueError as error:
 
 
 # --8<-- [start:no-config]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
 class ForgetfulHuber(keras.losses.Loss):
     """The same loss, but without get_config(): do not copy this one."""
 
@@ -176,7 +175,10 @@ class ForgetfulHuber(keras.losses.Loss):
 model = zero_model()
 model.compile(loss=ForgetfulHuber(2.0), optimizer="sgd")
 model.save(folder / "forgetful.keras")
-reloaded = keras.models.load_model(folder / "forgetful.keras")
+reloaded = keras.models.load_model(
+    folder / "forgetful.keras",
+    custom_objects={"ForgetfulHuber": ForgetfulHuber},  # (1)!
+)
 
 print(model.loss.get_config())  # no threshold in it
 print(model.loss.threshold, "->", reloaded.loss.threshold)
@@ -197,3 +199,14 @@ print(round(float(builtin(y_true, y_pred)), 5), "->", end=" ")
 print(round(float(reloaded.loss(y_true, y_pred)), 5))
 # --8<-- [end:builtin-huber]
 assert "delta" not in builtin.get_config(), "fixed in this Keras: edit page"
+
+# --8<-- [start:subclass-reduction]
+targets = np.array([[0.5], [1.5], [2.5], [10.0]], dtype="float32")
+zeros = np.zeros((4, 1), dtype="float32")
+weights = np.array([1.0, 1.0, 1.0, 0.0], dtype="float32")  # drop the outlier
+for reduction in ["sum_over_batch_size", "sum", "mean_with_sample_weight"]:
+    loss = HuberLoss(2.0, reduction=reduction)
+    value = loss(targets, zeros, sample_weight=weights)
+    print(reduction, round(float(value), 5))
+# --8<-- [end:subclass-reduction]
+assert np.isclose(float(value), (0.125 + 1.125 + 3.0) / 3)

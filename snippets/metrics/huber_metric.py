@@ -21,7 +21,7 @@ def huber(y_true, y_pred, threshold):
     return ops.mean(ops.where(is_small, squared, linear), axis=-1)
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.metrics")
 class HuberMetric(keras.metrics.Metric):
     """Mean Huber value over every sample seen since the last reset."""
 
@@ -75,7 +75,7 @@ check(HuberMetric, huber)
 import tensorflow as tf  # noqa: E402
 
 
-def huber(y_true, y_pred, threshold):
+def huber_tf(y_true, y_pred, threshold):
     """Huber value of each sample: squared near 0, linear past threshold."""
     error = y_pred - y_true
     is_small = tf.abs(error) <= threshold
@@ -84,8 +84,8 @@ def huber(y_true, y_pred, threshold):
     return tf.reduce_mean(tf.where(is_small, squared, linear), axis=-1)
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
-class HuberMetric(keras.metrics.Metric):
+@keras.saving.register_keras_serializable(package="keras_a_medida.metrics")
+class HuberMetricTF(keras.metrics.Metric):
     """Mean Huber value over every sample seen since the last reset."""
 
     def __init__(self, threshold=1.0, name="huber", dtype=None):
@@ -99,7 +99,7 @@ class HuberMetric(keras.metrics.Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true = tf.cast(y_true, self.dtype)
         y_pred = tf.cast(y_pred, self.dtype)
-        values = huber(y_true, y_pred, self.threshold)
+        values = huber_tf(y_true, y_pred, self.threshold)
         if sample_weight is None:
             sample_weight = tf.ones_like(values)
         weights = tf.reshape(tf.cast(sample_weight, self.dtype), (-1,))
@@ -116,7 +116,7 @@ class HuberMetric(keras.metrics.Metric):
 # --8<-- [end:subclass-tf]
 
 
-check(HuberMetric, huber)
+check(HuberMetricTF, huber_tf)
 
 # --8<-- [start:direct]
 y_true = np.array([[0.5], [1.5], [2.5], [10.0]])

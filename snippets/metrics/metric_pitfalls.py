@@ -48,9 +48,9 @@ assert history.history["safe"] == [8.0]
 
 # --8<-- [start:zeroing-reset]
 class RunningMin(keras.metrics.Metric):
-    """Smallest value seen since the last reset."""
+    """Smallest absolute error seen since the last reset."""
 
-    def __init__(self, name="running_min", dtype=None):
+    def __init__(self, name="min_error", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.smallest = self.add_variable(
             shape=(),
@@ -58,19 +58,35 @@ class RunningMin(keras.metrics.Metric):
             name="smallest",
         )
 
-    def update_state(self, values):
-        smallest = ops.minimum(self.smallest, ops.min(values))
-        self.smallest.assign(smallest)
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        errors = ops.abs(ops.cast(y_true, self.dtype) - y_pred)
+        self.smallest.assign(ops.minimum(self.smallest, ops.min(errors)))
 
     def result(self):
         return ops.copy(self.smallest)
 
 
+def fit_three_epochs(metric):
+    """The model predicts 0 and never learns: the smallest error is 2."""
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(1,)),
+            keras.layers.Dense(1, kernel_initializer="zeros", use_bias=False),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.0),
+        loss="mse",
+        metrics=[metric],
+    )
+    x, y = np.zeros((4, 1)), np.array([[2.0], [3.0], [4.0], [5.0]])
+    history = model.fit(x, y, epochs=3, verbose=0)
+    return history.history[metric.name]
+
+
 running_min = RunningMin()
-print(float(running_min([3.0, 2.0])))
-running_min.reset_state()  # assigns 0.0, not inf
-print(float(running_min.smallest))
-print(float(running_min([3.0])))  # should be 3.0
+print(float(running_min.smallest))  # the initializer's value
+print(fit_three_epochs(running_min))
 # --8<-- [end:zeroing-reset]
 assert float(running_min.result()) == 0.0
 
@@ -81,9 +97,9 @@ class ResettableMin(RunningMin):
         self.smallest.assign(float("inf"))
 
 
-running_min = ResettableMin()
-print(float(running_min([3.0, 2.0])))
-running_min.reset_state()
-print(float(running_min([3.0])))
+print(fit_three_epochs(ResettableMin()))
 # --8<-- [end:own-reset]
-assert float(running_min.result()) == 3.0
+running_min = ResettableMin()
+running_min.update_state([[3.0]], [[1.0]])
+running_min.reset_state()
+assert float(running_min.smallest) == float("inf")

@@ -50,11 +50,6 @@ keras2_methods = [
     "_resource_apply_dense",
 ]
 print([m for m in keras2_methods if hasattr(keras.optimizers.Optimizer, m)])
-
-try:
-    keras.optimizers.legacy.SGD()
-except ImportError as error:
-    print("ImportError:", str(error).split(". ")[0])
 # --8<-- [end:keras2-set-hyper]
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from keras import ops
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.optimizers")
 class MomentumSGD(keras.optimizers.Optimizer):
     """velocity = momentum * velocity - lr * gradient; w += velocity."""
 
@@ -108,6 +108,9 @@ same = list(
 print("same as SGD's:", same)
 # --8<-- [end:slots]
 assert all(same) and len(same) == 4
+# SGD builds its slots with add_optimizer_variables(): the same names.
+names = [variable.name for variable in ours.optimizer.variables]
+assert names == [variable.name for variable in builtin.optimizer.variables]
 
 # --8<-- [start:config]
 optimizer = MomentumSGD(learning_rate=0.1, momentum=0.8, clipnorm=1.0)

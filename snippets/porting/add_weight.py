@@ -36,7 +36,7 @@ except ValueError as error:
 
 
 # --8<-- [start:add-weight-fix]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.porting")
 class StreamingMAE(keras.metrics.Metric):
     """Mean absolute error over every sample seen since the last reset."""
 
@@ -58,7 +58,7 @@ class StreamingMAE(keras.metrics.Metric):
         return self.total / self.count
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.porting")
 class Scale(keras.layers.Layer):
     """Multiplies its inputs by one trainable factor."""
 

@@ -40,7 +40,7 @@ def create_huber(threshold=1.0):
     return huber_fn
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.porting")
 class HuberMetric(keras.metrics.Metric):
     """Mean Huber loss over every sample seen since the last reset."""
 

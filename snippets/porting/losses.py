@@ -31,20 +31,21 @@ assert keras.losses.MeanSquaredError().reduction == "sum_over_batch_size"
 
 
 # --8<-- [start:backend-old]
-K = keras.backend  # Keras 2: from keras import backend as K
-
-
 def mse_keras2(y_true, y_pred):
     return K.mean(K.square(y_pred - y_true), axis=-1)
 
 
+K = keras.backend  # Keras 2: from keras import backend as K
 try:
     mse_keras2(y_true, y_pred)
 except AttributeError as error:
     print(f"{type(error).__name__}: {error}")
 
-print(hasattr(keras.backend, "square"), hasattr(tf.keras.backend, "square"))
+from tensorflow.keras import backend as K  # deprecated, TensorFlow only
+
+print(np.round(ops.convert_to_numpy(mse_keras2(y_true, y_pred)), 3).tolist())
 # --8<-- [end:backend-old]
+assert not hasattr(keras.backend, "square")
 
 
 # --8<-- [start:backend-fix]

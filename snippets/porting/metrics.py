@@ -1,4 +1,4 @@
-"""Keras 2 metric habits: reset_states() and Layer.add_metric().
+"""Keras 2 metric habits: reset_states(), overriding it, Layer.add_metric().
 
 Shown on guide/porting-from-keras-2.md. Run it as a script to check it.
 """
@@ -27,6 +27,94 @@ print(float(precision.result()))
 assert float(precision.true_positives[0]) == 0.0
 
 
+# --8<-- [start:reset-states-override-old]
+class MinError(keras.metrics.Metric):
+    """Smallest absolute error since the last reset, as Keras 2 wrote it."""
+
+    def __init__(self, name="min_error", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.smallest = self.add_weight(
+            name="smallest", initializer=keras.initializers.Constant(100.0)
+        )
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        errors = ops.abs(ops.cast(y_true, self.dtype) - y_pred)
+        self.smallest.assign(ops.minimum(self.smallest, ops.min(errors)))
+
+    def result(self):
+        return ops.copy(self.smallest)
+
+    def reset_states(self):  # the Keras 2 name: Keras 3 never calls it
+        self.smallest.assign(100.0)
+
+
+x, y = np.zeros((4, 1)), np.array([[5.0], [6.0], [7.0], [8.0]])
+
+
+def fit_three_epochs(metric):
+    """The model predicts 0 and never learns: the smallest error is 5."""
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(1,)),
+            keras.layers.Dense(1, kernel_initializer="zeros", use_bias=False),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.0),
+        loss="mse",
+        metrics=[metric],
+    )
+    history = model.fit(x, y, epochs=3, verbose=0)
+    return model, history.history[metric.name]
+
+
+model, history = fit_three_epochs(MinError())
+print(history)
+# --8<-- [end:reset-states-override-old]
+assert history == [5.0, 0.0, 0.0]
+
+
+# --8<-- [start:reset-states-override-fix]
+@keras.saving.register_keras_serializable(package="keras_a_medida.porting")
+class MinError(keras.metrics.Metric):
+    """Smallest absolute error since the last reset."""
+
+    def __init__(self, name="min_error", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.smallest = self.add_weight(
+            name="smallest", initializer=keras.initializers.Constant(100.0)
+        )
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        errors = ops.abs(ops.cast(y_true, self.dtype) - y_pred)
+        self.smallest.assign(ops.minimum(self.smallest, ops.min(errors)))
+
+    def result(self):
+        return ops.copy(self.smallest)
+
+    def reset_state(self):  # the Keras 3 name, without the final "s"
+        self.smallest.assign(100.0)
+
+
+metric = MinError()
+model, history = fit_three_epochs(metric)
+print(history)
+# --8<-- [end:reset-states-override-fix]
+assert history == [5.0, 5.0, 5.0]
+
+# --8<-- [start:reset-states-override-round-trip]
+folder = Path(tempfile.mkdtemp())
+model.save(folder / "min_error.keras")
+reloaded = keras.models.load_model(folder / "min_error.keras")
+
+config = metric.get_config()
+print(MinError.from_config(config).get_config() == config)
+results = reloaded.evaluate(x, y, verbose=0, return_dict=True)
+print(results["min_error"])
+# --8<-- [end:reset-states-override-round-trip]
+assert results["min_error"] == 5.0
+
+
 # --8<-- [start:add-metric-old]
 class ActivityMonitor(keras.layers.Layer):
     def call(self, inputs):
@@ -45,7 +133,7 @@ except NotImplementedError as error:
 
 
 # --8<-- [start:add-metric-fix]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.porting")
 class ActivityMonitor(keras.layers.Layer):
     """Passes its inputs through and tracks their mean absolute value."""
 

@@ -1,4 +1,4 @@
-"""Keras 2 saving habits: a SavedModel folder or save_format="tf".
+"""Keras 2 saving habits: a SavedModel folder or save_format="tf"; export().
 
 Shown on guide/porting-from-keras-2.md. Run it as a script to check it.
 """
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
 folder = Path(tempfile.mkdtemp())
@@ -31,9 +32,13 @@ assert not (folder / "my_model").exists()
 # --8<-- [start:saving-fix]
 model.save(folder / "my_model.keras")
 reloaded = keras.models.load_model(folder / "my_model.keras")
+model.export(folder / "my_model", verbose=False)  # a SavedModel folder
+serving = tf.saved_model.load(folder / "my_model")
 
-inputs = np.array([[1.0, 2.0]])
+inputs = np.array([[1.0, 2.0]], dtype="float32")
 print(sorted(path.name for path in folder.iterdir()))
 print(np.allclose(reloaded(inputs), model(inputs)))
+print(np.allclose(serving.serve(inputs), model(inputs)))
 # --8<-- [end:saving-fix]
 assert reloaded.layers[0].get_config() == model.layers[0].get_config()
+assert (folder / "my_model" / "saved_model.pb").is_file()

@@ -78,24 +78,28 @@ assert model.losses == []
 assert np.isclose(model.evaluate(x, y, verbose=0)[0], float(data_loss))
 
 
-class FrozenWeight(keras.layers.Layer):
-    """A layer whose only weight is non-trainable but has a regularizer."""
+# --8<-- [start:non-trainable-weight]
+class Offset(keras.layers.Layer):
+    """Adds a non-trainable weight that carries a regularizer."""
 
     def build(self, input_shape):
-        self.w = self.add_weight(
+        self.offset = self.add_weight(
             shape=(1,),
             initializer="ones",
-            regularizer=keras.regularizers.L1(1.0),
+            regularizer=keras.regularizers.L1(1.0),  # never called
             trainable=False,
         )
 
     def call(self, inputs):
-        return inputs * self.w
+        return inputs + self.offset
 
 
-frozen = FrozenWeight()
-frozen(np.ones((1, 1), "float32"))
-assert frozen.losses == []  # the regularizer is silently ignored
+offset = Offset()
+offset(np.ones((1, 1), "float32"))
+print("regularizer set:", offset.offset.regularizer is not None)
+print("penalties:", len(offset.losses))
+# --8<-- [end:non-trainable-weight]
+assert offset.losses == []  # the regularizer is silently ignored
 
 # --8<-- [start:activity]
 dense = keras.layers.Dense(

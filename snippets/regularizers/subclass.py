@@ -49,7 +49,9 @@ assert "does not implement get_config()" in message
 
 
 # --8<-- [start:fixed]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(
+    package="keras_a_medida.regularizers"
+)
 class PullToward(keras.regularizers.Regularizer):
     """factor * sum((w - target) ** 2): pulls weights toward target."""
 
@@ -69,11 +71,16 @@ class PullToward(keras.regularizers.Regularizer):
 config = PullToward(0.1, target=1.0).get_config()
 print(config)
 print(PullToward.from_config(config).get_config() == config)
-# --8<-- [end:fixed]
+
 try:
     PullToward(-0.1)
 except ValueError as error:
-    assert "factor" in str(error)
+    print(error)
+# --8<-- [end:fixed]
+try:
+    PullToward(-0.1)
+except ValueError:
+    pass
 else:
     raise AssertionError("a negative factor must be refused")
 

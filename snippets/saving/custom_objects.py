@@ -36,8 +36,10 @@ model.save(folder / "plain.keras")
 
 with zipfile.ZipFile(folder / "plain.keras") as archive:
     saved = json.loads(archive.read("config.json"))["config"]["layers"][1]
+print(Scale.__module__)  # (1)!
 print(saved["module"], saved["class_name"], saved["registered_name"])
 # --8<-- [end:unregistered]
+assert Scale.__module__ == "__main__" and saved["module"] is None
 assert saved["config"]["factor"] == 2.0
 
 # --8<-- [start:load-error]
@@ -48,6 +50,33 @@ except TypeError as error:
     print(outer.split(". ")[0])  # (1)!
     print(inner.split(". ")[0])  # (2)!
 # --8<-- [end:load-error]
+
+# Not shown: a class imported from a real package records that package as
+# its module, and loading still fails: Keras imports only its own modules.
+import importlib
+import sys
+
+package_folder = Path(tempfile.mkdtemp())
+(package_folder / "pkgx.py").write_text(
+    "import keras\n\n\nclass Scale(keras.layers.Layer):\n    pass\n"
+)
+sys.path.insert(0, str(package_folder))
+try:
+    pkgx = importlib.import_module("pkgx")
+    packaged = keras.Sequential([keras.Input(shape=(2,)), pkgx.Scale()])
+    packaged.save(package_folder / "packaged.keras")
+    with zipfile.ZipFile(package_folder / "packaged.keras") as archive:
+        config = json.loads(archive.read("config.json"))
+    assert config["config"]["layers"][1]["module"] == "pkgx"
+    try:
+        keras.models.load_model(package_folder / "packaged.keras")
+    except TypeError as error:
+        assert "Could not locate class 'Scale'" in str(error)
+    else:
+        raise AssertionError("a module outside Keras should not be imported")
+finally:
+    sys.path.remove(str(package_folder))
+    sys.modules.pop("pkgx", None)
 
 # --8<-- [start:custom-objects]
 x = np.ones((1, 2), dtype="float32")
@@ -60,7 +89,7 @@ assert np.allclose(reloaded(x), model(x))
 
 
 # --8<-- [start:registered]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.saving")
 class Scale(keras.layers.Layer):
     """Multiply the inputs by a fixed factor (registered this time)."""
 
@@ -101,7 +130,7 @@ class Triple(Scale):
 
 reloaded = keras.models.load_model(
     folder / "registered.keras",
-    custom_objects={"keras_a_medida>Scale": Triple},  # ignored
+    custom_objects={"keras_a_medida.saving>Scale": Triple},  # ignored
 )
 print(type(reloaded.layers[0]).__name__)
 print(ops.convert_to_numpy(reloaded(x)).tolist())
@@ -111,7 +140,7 @@ assert type(reloaded.layers[0]) is Scale
 
 # --8<-- [start:register-twice]
 @keras.saving.register_keras_serializable(
-    package="keras_a_medida", name="Scale"
+    package="keras_a_medida.saving", name="Scale"
 )
 class Impostor(Scale):  # (1)!
     """Another class registered under the same key, by mistake."""
@@ -124,11 +153,15 @@ reloaded = keras.models.load_model(folder / "registered.keras")
 print(type(reloaded.layers[0]).__name__)
 print(ops.convert_to_numpy(reloaded(x)).tolist())
 
-register = keras.saving.register_keras_serializable(package="keras_a_medida")
+register = keras.saving.register_keras_serializable(
+    package="keras_a_medida.saving"
+)
 register(Scale)  # (2)!
 reloaded = keras.models.load_model(folder / "registered.keras")
 print(type(reloaded.layers[0]).__name__)
 print(ops.convert_to_numpy(reloaded(x)).tolist())
 # --8<-- [end:register-twice]
-assert keras.saving.get_registered_object("keras_a_medida>Scale") is Scale
+assert (
+    keras.saving.get_registered_object("keras_a_medida.saving>Scale") is Scale
+)
 assert np.allclose(reloaded(x), model(x))

@@ -11,7 +11,6 @@ import keras
 import numpy as np
 
 
-@keras.saving.register_keras_serializable(package="keras_a_medida")
 class TwoDense(keras.Model):
     """Two Dense layers; no get_config(), so Keras writes one for it."""
 
@@ -39,7 +38,9 @@ model(x)  # build the weights
 model.save(folder / "auto.keras")
 
 try:
-    keras.models.load_model(folder / "auto.keras")
+    keras.models.load_model(
+        folder / "auto.keras", custom_objects={"TwoDense": TwoDense}
+    )
 except ValueError as error:
     lines = str(error).splitlines()
     print(lines[0].split(". ")[0])
@@ -49,7 +50,7 @@ assert "units" in model.get_config()
 
 
 # --8<-- [start:model-get-config]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.saving")
 class TwoDense(keras.Model):
     """Two Dense layers, with the get_config() every model should have."""
 

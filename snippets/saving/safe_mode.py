@@ -39,7 +39,7 @@ else:
 
 
 # --8<-- [start:named-function]
-@keras.saving.register_keras_serializable(package="keras_a_medida")
+@keras.saving.register_keras_serializable(package="keras_a_medida.saving")
 def double(t):
     return t * 2.0
 
