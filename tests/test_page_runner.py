@@ -40,15 +40,15 @@ def test_identical_twin_is_not_run_twice(site_copy):
     site = site_of(site_copy)
     blocks, shared_with = page_plan(site_copy / ES_PAGE, site, None)
     assert shared_with == site_copy / PAGE
-    assert [b.page for b in blocks] == [PAGE] * 6
+    assert {b.page for b in blocks} == {PAGE} and len(blocks) >= 6
 
 
 def test_blocks_share_one_namespace_in_page_order(site_copy):
     site = site_of(site_copy)
     blocks = python_blocks(site_copy / PAGE, site)
     results = _execute_page(site_copy / PAGE, site, blocks)
-    assert [r.error for r in results] == [None] * 6
-    assert [r.stdout for r in results] == [b.expected_output for b in blocks]
+    assert [r.error for r in results] == [None] * len(blocks)
+    assert [r.stdout for r in results] == [b.expected_output or "" for b in blocks]
 
 
 def test_an_exception_stops_the_page_and_points_at_the_snippet_line(site_copy):
@@ -58,8 +58,9 @@ def test_an_exception_stops_the_page_and_points_at_the_snippet_line(site_copy):
     site = site_of(site_copy)
     blocks = python_blocks(site_copy / PAGE, site)
     results = _execute_page(site_copy / PAGE, site, blocks)
-    assert len(results) == 3 and results[2].error
-    message = _explain(results[2].error, blocks[2], site.root)
+    failed = next(i for i, b in enumerate(blocks) if "closure" in str(b.includes[0]))
+    assert len(results) == failed + 1 and results[failed].error
+    message = _explain(results[failed].error, blocks[failed], site.root)
     assert "KeyError: 'missing'" in message
     assert message.endswith(f"at {MODULE}, line {bad_line}")
 
@@ -78,7 +79,8 @@ def test_pytest_reports_the_page_line_and_a_diff(site_copy, tmp_path):
     )
     out = result.stdout
     assert result.returncode == 1, out
-    assert "1 failed, 11 passed" in out, out
+    total = 2 * len(python_blocks(site_copy / PAGE, site_of(site_copy)))
+    assert f"1 failed, {total - 1} passed" in out, out
     assert f"{PAGE}:{fence} (snippets/choosing/regularizer_forms.py:closure):" in out, out
     assert "the output differs from the page:" in out and "-factor\n+penalty" in out, out
     # the Spanish page now differs from its twin (other output), so it runs on its own
