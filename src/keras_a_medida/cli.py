@@ -179,6 +179,15 @@ def cmd_timings(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    """``bench``: each recipe against its built-in twin; write the results as JSON."""
+    from . import bench
+
+    prepare_environment()
+    out = Path(args.out) if args.out else Path(args.root).resolve() / bench.DEFAULT_OUT
+    return bench.main(out, tiny=args.tiny)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m keras_a_medida``."""
     parser = argparse.ArgumentParser(prog="python -m keras_a_medida")
@@ -200,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("component", help="topic/name, e.g. metrics/my_metric")
     timing = sub.add_parser("timings", help="time make test against the snippets, A B A B")
     timing.add_argument("--rounds", type=int, default=2, help="rounds of A B (default 2)")
+    bench = sub.add_parser("bench", help="time each recipe against its built-in twin")
+    bench.add_argument("--tiny", action="store_true", help="a few steps, the smallest data")
+    bench.add_argument("--out", help="results file (default: data/bench.json)")
     args = parser.parse_args(argv)
     try:
         commands = {
@@ -210,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             "translation-diff": cmd_translation_diff,
             "new": cmd_new,
             "timings": cmd_timings,
+            "bench": cmd_bench,
         }
         return commands[args.command](args)
     except SiteConfigError as error:

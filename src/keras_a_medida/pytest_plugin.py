@@ -2,13 +2,16 @@
 
 Loaded with ``-p keras_a_medida.pytest_plugin`` (see ``pyproject.toml``). Pages under
 ``docs/`` are collected as test files: ``pytest docs/en/index.md`` runs one page. Each
-python block is one test item; the blocks of a page share one namespace, so a block sees
-what earlier blocks defined. A Spanish page whose blocks equal its English twin's is not
-run again: its single item checks that the code is still identical.
+python block is one test item. The page runs as its notebook (see
+[keras_a_medida.notebooks][]) in a Jupyter kernel shared by all pages and reset between
+them, so a block sees what earlier blocks of its page defined and nothing else; the
+items then check each block's output. A Spanish page whose blocks equal its English
+twin's is not run again: its single item checks that the code is still identical.
 
-Slow, independent work (the strict build, the snippet modules run as scripts) is started
-in background processes as soon as collection ends, so it overlaps with the page blocks
-on a 2-core machine; see [background_results][keras_a_medida.pytest_plugin.background_results].
+Slow, independent work runs in background processes so that it overlaps with the pages
+on a 2-core machine: the snippet modules as scripts (started when collection ends) and
+the strict build (started after the last page, so it finds every page's outputs in the
+cache); see [background_results][keras_a_medida.pytest_plugin.background_results].
 """
 
 from __future__ import annotations

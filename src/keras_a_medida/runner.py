@@ -15,7 +15,6 @@ import runpy
 import subprocess
 import sys
 import tempfile
-import traceback
 from pathlib import Path
 
 from .pages import Block, module_directives
@@ -96,13 +95,3 @@ def needs_fresh_process(blocks: list[Block], root: Path) -> bool:
     """True when a block includes a module marked ``# keras-a-medida: fresh-process``."""
     modules = {root / inc.path for block in blocks for inc in block.includes}
     return any("fresh-process" in module_directives(m) for m in modules if m.suffix == ".py")
-
-
-def short_traceback(error: BaseException, root: Path) -> str:
-    """The traceback of ``error`` without the tooling's own frames, paths made relative."""
-    here = str(Path(__file__).parent)
-    frames = [
-        f for f in traceback.extract_tb(error.__traceback__) if not f.filename.startswith(here)
-    ]
-    text = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(error))
-    return text.replace(str(root) + os.sep, "")
