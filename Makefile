@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export MPLBACKEND := Agg
 
-.PHONY: help install serve build test new check lint format timings lock clean
+.PHONY: help install serve build test new check lint format timings bench lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ test: lint  ## Everything: lint, guards, page blocks, snippets, strict build
 
 timings: $(STAMP)  ## Time make test against one run of every snippet (ratio)
 	$(BIN)/python -m keras_a_medida timings
+
+bench: $(STAMP)  ## Time each recipe against its built-in twin into data/bench.json
+	$(BIN)/python -m keras_a_medida bench
 
 lock: $(STAMP)  ## Rewrite requirements.lock from the venv (after changing pyproject.toml)
 	$(BIN)/python -m pip freeze --exclude-editable --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock

@@ -27,6 +27,7 @@ from .notebooks import (
     OutputCache,
     cache_folder,
     cache_key,
+    data_digest,
     fill_outputs,
     notebook_from_page,
     notebook_path,
@@ -120,13 +121,14 @@ def figure_modules(site) -> list[tuple[Path, list[str]]]:
 def make_figures(module: Path, names: list[str], cache: Path) -> Path:
     """Run ``module`` in a folder keyed by its content; return the folder with ``names``.
 
-    The module runs only when its source changed since the last build (or the folder
-    was deleted), so ``mkdocs serve`` rebuilds stay fast.
+    The module runs only when its source, or a file under ``data/``, changed since the
+    last build (or the folder was deleted), so ``mkdocs serve`` rebuilds stay fast.
 
     Raises:
         PluginError: If the module fails or does not write every declared file.
     """
-    digest = hashlib.sha256(module.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(module.read_bytes() + data_digest(cache.parent.parent).encode())
+    digest = digest.hexdigest()[:16]
     folder = cache / f"{module.stem}-{digest}"
     if all((folder / name).is_file() for name in names):
         return folder

@@ -224,11 +224,24 @@ def code_cells(notebook) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
+def data_digest(root: Path) -> str:
+    """A hash of the files under ``data/`` that pages and figures may read."""
+    digest = hashlib.sha256()
+    folder = root / "data"
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(notebook, root: Path, fresh: bool) -> str:
-    """What the outputs depend on: the code cells, the pinned versions, the kernel mode."""
+    """What the outputs depend on: the code cells, the pinned versions, the kernel mode
+    and the data files (``data/``) that code may read.
+    """
     data = {
         "code": code_cells(notebook),
         "lock": hashlib.sha256((root / "requirements.lock").read_bytes()).hexdigest(),
+        "data": data_digest(root),
         "fresh": fresh,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:20]
