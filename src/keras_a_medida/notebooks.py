@@ -235,8 +235,10 @@ def data_digest(root: Path) -> str:
 
 
 def cache_key(notebook, root: Path, fresh: bool) -> str:
-    """What the outputs depend on: the code cells, the pinned versions, the kernel mode
-    and the data files (``data/``) that code may read.
+    """What the outputs depend on.
+
+    The code cells, the pinned versions, the kernel mode and the data files (``data/``)
+    that the code may read.
     """
     data = {
         "code": code_cells(notebook),
