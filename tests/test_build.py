@@ -16,6 +16,7 @@ from mkdocs.utils.yaml import yaml_load
 from conftest import edit_english
 from keras_a_medida.checks import Site, built_page, check_built_site
 from keras_a_medida.config import load_site_config
+from keras_a_medida.links import check_links
 from keras_a_medida.pages import twin
 from keras_a_medida.pytest_plugin import background_results
 
@@ -169,3 +170,28 @@ def test_declared_figures_are_made_and_published_per_language(site_copy):
     result = _build(site_copy)
     assert result.returncode != 0
     assert "snippets/figures/demo.py: making figures failed" in result.stdout + result.stderr
+
+
+def test_every_internal_link_and_anchor_resolves(built, site_config):
+    """Links in the HTML readers get, both languages, notebooks and switcher included."""
+    with (site_config.root / "mkdocs.yml").open(encoding="utf-8") as handle:
+        prefix = urlparse(yaml_load(handle).get("site_url") or "/").path
+    report = check_links(built, prefix)
+    assert report.checked > 1000
+    assert report.broken == [], "\n".join(map(str, report.broken[:20]))
+    assert all(url.startswith(("http://", "https://")) for url in report.external)
+
+
+def test_the_link_checker_reports_a_missing_page_and_a_missing_anchor(tmp_path):
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<a href="guide/">ok</a> <a href="guide/#here">ok</a> <a href="guide/#gone">x</a>'
+        ' <a href="nowhere/">x</a> <a href="https://keras.io/">external</a>'
+    )
+    (tmp_path / "guide" / "index.html").write_text('<h2 id="here">Here</h2>')
+    report = check_links(tmp_path)
+    assert report.broken == [
+        ("index.html", "guide/#gone", "no anchor #gone"),
+        ("index.html", "nowhere/", "no such file"),
+    ]
+    assert report.external == {"https://keras.io/": {"/index.html"}}

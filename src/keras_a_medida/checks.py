@@ -245,6 +245,11 @@ def check_twin_includes(site: Site) -> list[Problem]:
     return problems
 
 
+def anchor_renderer(config: SiteConfig) -> markdown.Markdown:
+    """A Markdown renderer with the site's extensions, for reading heading anchors."""
+    return _markdown(Site(config))
+
+
 def _markdown(site: Site) -> markdown.Markdown:
     names, configs = [], {}
     for entry in site.config.markdown_extensions:

@@ -188,6 +188,26 @@ def cmd_bench(args) -> int:
     return bench.main(out, tiny=args.tiny)
 
 
+def cmd_links(args) -> int:
+    """``links``: check a built site's internal links and anchors; list external ones."""
+    from urllib.parse import urlparse
+
+    from mkdocs.utils.yaml import yaml_load
+
+    from .links import check_links
+
+    site = load_site_config(args.root)
+    with (site.root / "mkdocs.yml").open(encoding="utf-8") as handle:
+        prefix = urlparse(yaml_load(handle).get("site_url") or "/").path
+    report = check_links(Path(args.site_dir), prefix)
+    for url, pages in sorted(report.external.items()):
+        print(f"external (not fetched): {url}  ({len(pages)} page(s))")
+    for page, link, reason in report.broken:
+        print(f"BROKEN {page}: {link} ({reason})")
+    print(f"{report.checked} internal links checked, {len(report.broken)} broken")
+    return 1 if report.broken else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m keras_a_medida``."""
     parser = argparse.ArgumentParser(prog="python -m keras_a_medida")
@@ -212,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     bench = sub.add_parser("bench", help="time each recipe against its built-in twin")
     bench.add_argument("--tiny", action="store_true", help="a few steps, the smallest data")
     bench.add_argument("--out", help="results file (default: data/bench.json)")
+    links = sub.add_parser("links", help="check a built site's links and anchors")
+    links.add_argument("site_dir", nargs="?", default="site", help="built site (default: site)")
     args = parser.parse_args(argv)
     try:
         commands = {
@@ -221,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             "stamp": cmd_stamp,
             "translation-diff": cmd_translation_diff,
             "new": cmd_new,
+            "links": cmd_links,
             "timings": cmd_timings,
             "bench": cmd_bench,
         }

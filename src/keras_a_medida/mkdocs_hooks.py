@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from io import BytesIO
@@ -20,7 +21,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from mkdocstrings import Inventory
 
-from .checks import run_checks
+from .checks import anchor_renderer, heading_anchors, run_checks
 from .config import load_site_config
 from .notebooks import (
     Kernel,
@@ -192,10 +193,15 @@ copy of the site that check something else (guards, figures)."""
 
 
 class _Notebooks:
-    """Per-build state: the kernel (started only if a notebook must run) and the pages."""
+    """Per-build state of the notebooks.
+
+    The kernel (started only if a notebook must run), the pages that have a notebook,
+    and each notebook's heading anchors.
+    """
 
     kernel = None
     pages: dict[str, dict[str, str]] = {}
+    anchors: dict[str, list[str]] = {}
 
 
 def _notebook_pages(site, lang: str) -> list[Path]:
@@ -270,6 +276,7 @@ def publish_notebooks(files, config):
     _Notebooks.pages[lang] = {}
     if os.environ.get(SKIP_NOTEBOOKS) == "1":
         return files
+    md = anchor_renderer(site)
     try:
         for page in _notebook_pages(site, lang):
             rel = notebook_path(page, site, lang)
@@ -298,11 +305,59 @@ def publish_notebooks(files, config):
             wrapped.abs_dest_path = str(Path(config.site_dir) / wrapped.dest_path)
             files.append(wrapped)
             _Notebooks.pages[lang][page.relative_to(site.lang_dir(lang)).as_posix()] = rel
+            _Notebooks.anchors[f"{lang}/{rel}"] = [a for a, _ in heading_anchors(page, md)]
     finally:
         if _Notebooks.kernel is not None:
             _Notebooks.kernel.shutdown()
             _Notebooks.kernel = None
     return files
+
+
+_HEADING = re.compile(r'<h(?P<level>[2-6]) id="(?P<id>[^"]*)"')
+
+
+def on_page_content(html, page, config, files):
+    """Give a notebook page's headings the anchors of its source page.
+
+    mkdocs-jupyter slugs headings one way for the HTML ids and another way for the
+    table of contents (they differ as soon as a heading holds code), and the anchors of
+    the source page (``{ #english-anchor }``) are lost in a notebook. The page's
+    headings, in order, get the source page's anchors back, and so does the table of
+    contents, so that its links and links written as ``#anchor`` work.
+    """
+    anchors = _Notebooks.anchors.get(page.file.src_uri)
+    if anchors is None:
+        return html
+    found = list(_HEADING.finditer(html))
+    if len(found) != len(anchors):
+        return html
+    out, last = [], 0
+    for match, anchor in zip(found, anchors, strict=True):
+        old = match["id"]
+        out.append(html[last : match.start()])
+        end = html.index(f"</h{match['level']}>", match.end())
+        heading = html[match.start() : end]
+        heading = heading.replace(f'id="{old}"', f'id="{anchor}"', 1)
+        out.append(heading.replace(f'href="#{old}"', f'href="#{anchor}"'))
+        last = end
+    out.append(html[last:])
+    items = []
+
+    def walk(entries):
+        for entry in entries:
+            if entry.level > 1:
+                items.append(entry)
+            walk(entry.children)
+
+    walk(page.toc)
+    title = re.search(r'<h1 id="([^"]*)"', html)
+    for entry in page.toc:
+        if entry.level == 1 and title:
+            entry.id = title[1]
+    if len(items) == len(anchors):
+        for entry, anchor in zip(items, anchors, strict=True):
+            entry.id = anchor
+    return "".join(out)
 
 
 def on_page_markdown(markdown, page, config, files):
