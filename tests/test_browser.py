@@ -1,0 +1,253 @@
+"""The site as readers see it: every page in a real browser, both languages.
+
+Playwright drives Debian's ``chromium`` (``apt-get install chromium``) through its
+executable path; Playwright's own browser download is never used. The built site is
+served on 127.0.0.1 under the path of ``site_url``; requests to any other host are
+blocked and listed, never made.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from mkdocs.utils.yaml import yaml_load
+
+from keras_a_medida.checks import Site, built_page
+from keras_a_medida.pages import twin
+from keras_a_medida.pytest_plugin import background_results
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+INSTALL = "apt-get update && apt-get install -y chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip(
+        f"BROWSER TESTS NOT RUN: no chromium. Install it with: {INSTALL}",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.background("build")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SEPARATOR = "<<keras-a-medida block>>"
+SELECT_TAB = """element => {
+    const block = element.closest('.tabbed-block');
+    const index = [...block.parentElement.children].indexOf(block);
+    block.closest('.tabbed-set').querySelectorAll('.tabbed-labels > label')[index].click();
+}"""
+#: Known and harmless: Material's language selector asks for a sitemap.xml beside each
+#: alternate link, which mkdocs-static-i18n does not put there; the selector then keeps
+#: the link as it is (the switcher test below checks where it lands).
+KNOWN = ("/sitemap.xml",)
+
+
+@pytest.fixture(scope="module")
+def served(site_config_module):
+    job = background_results("build")
+    assert job["returncode"] == 0, job["output"]
+    site_dir = job["dir"] / "site"
+    with (site_config_module.root / "mkdocs.yml").open(encoding="utf-8") as handle:
+        prefix = urlparse(yaml_load(handle).get("site_url") or "/").path
+
+    class Handler(SimpleHTTPRequestHandler):
+        def translate_path(self, path):
+            if path.startswith(prefix):
+                path = "/" + path[len(prefix) :]
+            return super().translate_path(path)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(site_dir))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}", site_dir
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site_config_module(request):
+    from keras_a_medida.config import load_site_config
+
+    return load_site_config(request.config.rootpath)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser, base, **context):
+    page = browser.new_context(permissions=["clipboard-read", "clipboard-write"], **context)
+    page = page.new_page()
+    page.problems, page.external = [], set()
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(base.split("/", 3)[0] + "//" + base.split("/", 3)[2]):
+            request_route.continue_()
+        else:
+            page.external.add(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+
+    def console(message):
+        location = (message.location or {}).get("url", "")
+        if message.type != "error" or location in page.external or location.endswith(KNOWN):
+            return
+        page.problems.append(f"console: {message.text} ({location})")
+
+    def failed(request):
+        # a navigation cancels what the previous page was still loading
+        if request.url in page.external or "ERR_ABORTED" in (request.failure or ""):
+            return
+        if not request.url.endswith(KNOWN):
+            page.problems.append(f"failed request: {request.url} ({request.failure})")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    page.on("requestfailed", failed)
+    return page
+
+
+def url_of(base, site_dir, html):
+    rel = html.relative_to(site_dir).as_posix()
+    return base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+
+def test_every_page_loads_without_errors_in_both_languages(browser, served):
+    base, site_dir = served
+    pages = [p for p in sorted(site_dir.rglob("index.html"))]
+    assert len(pages) > 60
+    page = new_page(browser, base)
+    problems = []
+    for html in pages:
+        page.problems.clear()
+        response = page.goto(url_of(base, site_dir, html), wait_until="load")
+        assert response is not None and response.ok, html
+        problems += [f"{html.relative_to(site_dir)}: {p}" for p in page.problems]
+    assert problems == [], "\n".join(problems[:20])
+
+
+def test_switcher_search_theme_and_phone_width(browser, served, site_config_module):
+    base, site_dir = served
+    config = site_config_module
+    site = Site(config)
+    page = new_page(browser, base)
+    for source in site.pages[config.default_language]:
+        mirror = twin(source, config, "es")
+        page.goto(url_of(base, site_dir, built_page(site_dir, config, "en", source)))
+        expected = url_of(base, site_dir, built_page(site_dir, config, "es", mirror))
+        page.evaluate("document.querySelector('a[hreflang=es]').click()")
+        try:
+            page.wait_for_url(f"{expected}*", timeout=10000)
+        except sync_api.TimeoutError:
+            pytest.fail(f"{source}: the switcher went to {page.url}, not {expected}")
+    for lang, word in (("es", "entrenamiento"), ("en", "between")):  # one language each
+        page.goto(base + ("es/" if lang == "es" else ""))
+        links = []
+        for _ in range(20):  # the search index loads in a worker after the page
+            search = page.locator("input.md-search__input")
+            search.click()
+            search.fill("")
+            search.press_sequentially(word)
+            page.wait_for_timeout(500)
+            links = [
+                a.get_attribute("href") for a in page.locator(".md-search-result__item a").all()
+            ]
+            if links:
+                break
+        assert links, f"no results for {word!r}"
+        assert all(("/es/" in link) == (lang == "es") for link in links), (word, links)
+    page.goto(base)
+    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.locator("label[for=__palette_1]").first.click()
+    after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert (before, after) == ("default", "slate")
+    phone = new_page(browser, base, viewport={"width": 375, "height": 740})
+    for lang in config.languages:
+        for source in site.pages[lang]:
+            phone.goto(url_of(base, site_dir, built_page(site_dir, config, lang, source)))
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 376, f"{source}: the page is {width}px wide on a 375px screen"
+    notebook = base + "notebooks/guide/losses/"
+    page.goto(notebook)
+    assert page.locator(".jp-OutputArea-output").count() > 0, f"{notebook}: no outputs"
+
+
+def _copied_blocks(page, url):
+    page.goto(url)
+    texts = []
+    for block in page.locator("div.language-python").all():
+        if not block.is_visible():  # in a content tab that is not selected: select it
+            block.evaluate(SELECT_TAB)
+        block.hover()
+        block.locator("button[data-md-type=copy]").click()
+        texts.append(page.evaluate("navigator.clipboard.readText()"))
+    return texts
+
+
+def _run_copied(texts, workdir):
+    marker = f"print({SEPARATOR!r})\n"
+    script = marker.join(text if text.endswith("\n") else text + "\n" for text in texts)
+    path = Path(workdir) / "page.py"
+    path.write_text(script, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(path)], cwd=workdir, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_code_copied_from_each_page_runs_and_prints_what_the_page_shows(
+    browser, served, site_config_module, tmp_path
+):
+    """Copy every python block with its copy button, run them in a new Python process."""
+    base, site_dir = served
+    config = site_config_module
+    site = Site(config)
+    page = new_page(browser, base)
+    jobs = []
+    for source in site.pages[config.default_language]:
+        blocks = [b for b in site.blocks(source) if b.is_python]
+        code = "".join(b.code for b in blocks)
+        if not blocks or "from keras_a_medida" in code or "import keras_a_medida" in code:
+            continue  # the benchmarks page reads the repository's data through the tooling
+        url = url_of(base, site_dir, built_page(site_dir, config, "en", source))
+        texts = _copied_blocks(page, url)
+        assert len(texts) == len(blocks), f"{url}: {len(texts)} copy buttons"
+        workdir = tmp_path / source.stem
+        workdir.mkdir()
+        jobs.append((source, blocks, texts, workdir))
+    assert len(jobs) >= 10
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda job: _run_copied(job[2], job[3]), jobs))
+    failures = []
+    for (source, blocks, _, _), result in zip(jobs, results, strict=True):
+        if result.returncode:
+            failures.append(f"{source.name}: exit {result.returncode}\n{result.stderr[-1500:]}")
+            continue
+        printed = result.stdout.split(SEPARATOR + "\n")
+        for block, output in zip(blocks, printed, strict=True):
+            if block.expected_output is not None and output != block.expected_output:
+                failures.append(f"{block.location}: printed {output!r}")
+    assert failures == [], "\n\n".join(failures)
