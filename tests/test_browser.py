@@ -251,3 +251,35 @@ def test_code_copied_from_each_page_runs_and_prints_what_the_page_shows(
             if block.expected_output is not None and output != block.expected_output:
                 failures.append(f"{block.location}: printed {output!r}")
     assert failures == [], "\n\n".join(failures)
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_guide_pages_have_no_serious_accessibility_violations(browser, served, site_config_module):
+    """axe-core on every guide page and the home page, both languages, and one notebook."""
+    if not AXE.is_file():
+        pytest.skip(f"ACCESSIBILITY TEST NOT RUN: {AXE} is missing. Install it with: npm ci")
+    base, site_dir = served
+    config = site_config_module
+    site = Site(config)
+    page = new_page(browser, base)
+    urls = [
+        url_of(base, site_dir, built_page(site_dir, config, lang, source))
+        for lang in config.languages
+        for source in site.pages[lang]
+        if "contributing" not in source.parts
+    ]
+    urls.append(base + "notebooks/guide/losses/")
+    found = []
+    for url in urls:
+        page.goto(url)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run()).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => `${v.id} (${v.impact}): ${v.nodes.length} element(s),"
+            " first ${v.nodes[0].target}`)"
+        )
+        found += [f"{url}: {v}" for v in violations]
+    assert found == [], "\n".join(found)
