@@ -23,6 +23,7 @@ MINI_SITE = (
     "pyproject.toml",
     "requirements.lock",
     "hooks",
+    "overrides",
     "snippets/ruff.toml",
     "snippets/choosing",
     "docs/en/guide/functions-or-subclasses.md",
