@@ -16,10 +16,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from mkdocs.utils.yaml import yaml_load
 
 from keras_a_medida.checks import Site, built_page
 from keras_a_medida.pages import twin
@@ -61,8 +59,7 @@ def served(site_config_module):
     job = background_results("build")
     assert job["returncode"] == 0, job["output"]
     site_dir = job["dir"] / "site"
-    with (site_config_module.root / "mkdocs.yml").open(encoding="utf-8") as handle:
-        prefix = urlparse(yaml_load(handle).get("site_url") or "/").path
+    prefix = site_config_module.url_path
 
     class Handler(SimpleHTTPRequestHandler):
         def translate_path(self, path):

@@ -8,10 +8,8 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from mkdocs.utils.yaml import yaml_load
 
 from conftest import edit_english
 from keras_a_medida.checks import Site, built_page, check_built_site
@@ -66,8 +64,7 @@ def test_a_block_pytest_codeblocks_would_skip_is_caught_in_the_built_site(site_c
 
 def test_language_switcher_lands_on_the_same_page(built, site_config):
     site = Site(site_config)
-    with (site_config.root / "mkdocs.yml").open(encoding="utf-8") as handle:
-        prefix = urlparse(yaml_load(handle).get("site_url") or "/").path
+    prefix = site_config.url_path
     for lang in site_config.languages:
         for page in site.pages[lang]:
             here = built_page(built, site_config, lang, page)
@@ -87,7 +84,7 @@ def test_language_switcher_lands_on_the_same_page(built, site_config):
 
 def test_each_language_has_its_own_object_inventory(built, site_config):
     for lang in site_config.languages:
-        base = built if lang == site_config.default_language else built / lang
+        base = built / site_config.lang_prefix(lang)
         data = (base / "objects.inv").read_bytes().split(b"\n", 4)[4]
         entries = zlib.decompress(data).decode()
         assert "contributing/api/" in entries
@@ -174,8 +171,7 @@ def test_declared_figures_are_made_and_published_per_language(site_copy):
 
 def test_every_internal_link_and_anchor_resolves(built, site_config):
     """Links in the HTML readers get, both languages, notebooks and switcher included."""
-    with (site_config.root / "mkdocs.yml").open(encoding="utf-8") as handle:
-        prefix = urlparse(yaml_load(handle).get("site_url") or "/").path
+    prefix = site_config.url_path
     report = check_links(built, prefix)
     assert report.checked > 1000
     assert report.broken == [], "\n".join(map(str, report.broken[:20]))

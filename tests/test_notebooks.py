@@ -55,10 +55,9 @@ def test_built_notebooks_are_executed_rendered_and_linked(site_config):
     job = background_results("build")
     assert job["returncode"] == 0, job["output"]
     out = job["dir"] / "site"
-    default = site_config.default_language
     for lang, page, blocks in notebook_pages(site_config):
         rel = notebook_path(page, site_config, lang)[: -len(".ipynb")]
-        folder = out / ("" if lang == default else lang) / rel
+        folder = out / site_config.lang_prefix(lang) / rel
         html = (folder / "index.html").read_text(encoding="utf-8")
         assert "jupyter-wrapper" in html and '"cells":' not in html, f"{folder}: not rendered"
         notebook = nbformat.read(folder / f"{folder.name}.ipynb", as_version=4)
@@ -71,7 +70,7 @@ def test_built_notebooks_are_executed_rendered_and_linked(site_config):
             href = re.search(rf'<a href="([^"]*)" hreflang="{other}"', html)
             mirror = notebook_path(twin(page, site_config, other), site_config, other)
             target = (folder / href[1]).resolve()
-            expected = (out / ("" if other == default else other) / mirror[:-6]).resolve()
+            expected = (out / site_config.lang_prefix(other) / mirror[:-6]).resolve()
             assert target == expected, f"{folder}: switcher to {other} goes to {href[1]}"
         guide = built_page(out, site_config, lang, page)
         links = re.findall(

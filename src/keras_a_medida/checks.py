@@ -17,7 +17,7 @@ import markdown
 from pymdownx.snippets import SnippetMissingError, SnippetPreprocessor
 
 from .config import SiteConfig
-from .pages import Block, Expander, PageError, iter_pages, read_blocks, twin
+from .pages import Block, Expander, PageError, iter_pages, page_plan, read_blocks, twin
 
 
 @dataclass(frozen=True, order=True)
@@ -457,8 +457,7 @@ def built_page(site_dir: Path, config: SiteConfig, lang: str, page: Path) -> Pat
     """The HTML file that ``mkdocs build`` made from ``page`` (a source under ``docs/``)."""
     stem = page.relative_to(config.lang_dir(lang)).with_suffix("")
     folder = stem.parent if stem.name == "index" else stem
-    base = site_dir if lang == config.default_language else site_dir / lang
-    return base / folder / "index.html"
+    return site_dir / config.lang_prefix(lang) / folder / "index.html"
 
 
 def check_built_site(site_dir: Path, config: SiteConfig) -> list[Problem]:
@@ -470,8 +469,6 @@ def check_built_site(site_dir: Path, config: SiteConfig) -> list[Problem]:
     Signatures rendered by mkdocstrings are not counted, nor the docstring examples on
     API pages (doctests, run by ``pytest --doctest-modules``).
     """
-    from .pytest_plugin import page_plan
-
     site = Site(config)
     problems = []
     for lang in config.languages:

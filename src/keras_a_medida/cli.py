@@ -190,16 +190,9 @@ def cmd_bench(args) -> int:
 
 def cmd_links(args) -> int:
     """``links``: check a built site's internal links and anchors; list external ones."""
-    from urllib.parse import urlparse
-
-    from mkdocs.utils.yaml import yaml_load
-
     from .links import check_links
 
-    site = load_site_config(args.root)
-    with (site.root / "mkdocs.yml").open(encoding="utf-8") as handle:
-        prefix = urlparse(yaml_load(handle).get("site_url") or "/").path
-    report = check_links(Path(args.site_dir), prefix)
+    report = check_links(Path(args.site_dir), load_site_config(args.root).url_path)
     for url, pages in sorted(report.external.items()):
         print(f"external (not fetched): {url}  ({len(pages)} page(s))")
     for page, link, reason in report.broken:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from mkdocs.utils.yaml import yaml_load
 
@@ -28,6 +29,7 @@ class SiteConfig:
         snippets_config: The ``pymdownx.snippets`` options, with ``base_path``
             made absolute.
         markdown_extensions: The ``markdown_extensions`` entries, as written.
+        site_url: ``site_url``, ending with a slash (``/`` when unset).
     """
 
     root: Path
@@ -35,6 +37,16 @@ class SiteConfig:
     languages: tuple[str, ...]
     snippets_config: dict
     markdown_extensions: tuple
+    site_url: str = "/"
+
+    @property
+    def url_path(self) -> str:
+        """The path the site is served under (``/keras-a-medida/``)."""
+        return urlparse(self.site_url).path or "/"
+
+    def lang_prefix(self, lang: str) -> str:
+        """Where a language lives below the site root: ``""`` or ``"es/"``."""
+        return "" if lang == self.default_language else f"{lang}/"
 
     @property
     def default_language(self) -> str:
@@ -113,4 +125,9 @@ def load_site_config(root: Path | str = ".") -> SiteConfig:
         languages=_i18n_languages(raw.get("plugins") or [], path),
         snippets_config=snippets,
         markdown_extensions=tuple(extensions),
+        site_url=_with_slash(raw.get("site_url") or "/"),
     )
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"

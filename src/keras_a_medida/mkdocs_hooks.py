@@ -32,6 +32,7 @@ from .notebooks import (
     fill_outputs,
     notebook_from_page,
     notebook_path,
+    run_page_notebook,
 )
 from .pages import Expander, iter_pages, module_directives, read_blocks
 from .runner import ENVIRONMENT, needs_fresh_process, prepare_environment
@@ -119,7 +120,7 @@ def figure_modules(site) -> list[tuple[Path, list[str]]]:
     return found
 
 
-def make_figures(module: Path, names: list[str], cache: Path) -> Path:
+def make_figures(module: Path, names: list[str], root: Path) -> Path:
     """Run ``module`` in a folder keyed by its content; return the folder with ``names``.
 
     The module runs only when its source, or a file under ``data/``, changed since the
@@ -128,9 +129,9 @@ def make_figures(module: Path, names: list[str], cache: Path) -> Path:
     Raises:
         PluginError: If the module fails or does not write every declared file.
     """
-    digest = hashlib.sha256(module.read_bytes() + data_digest(cache.parent.parent).encode())
+    digest = hashlib.sha256(module.read_bytes() + data_digest(root).encode())
     digest = digest.hexdigest()[:16]
-    folder = cache / f"{module.stem}-{digest}"
+    folder = root / ".cache" / "figures" / f"{module.stem}-{digest}"
     if all((folder / name).is_file() for name in names):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -156,10 +157,8 @@ def publish_figures(files, config):
     """Publish each declared figure at ``assets/figures/<name>`` of every language."""
     site = load_site_config(Path(config.config_file_path).parent)
     lang = _language(config)
-    cache = site.root / ".cache" / "figures"
-    prefix = "" if lang == site.default_language else f"{lang}/"
     for module, names in figure_modules(site):
-        folder = make_figures(module, names, cache)
+        folder = make_figures(module, names, site.root)
         for name in names:
             generated = File(
                 f"{lang}/assets/figures/{name}",
@@ -168,7 +167,7 @@ def publish_figures(files, config):
                 use_directory_urls=config.use_directory_urls,
             )
             generated.abs_src_path = str(folder / name)
-            generated.dest_uri = f"{prefix}assets/figures/{name}"
+            generated.dest_uri = f"{site.lang_prefix(lang)}assets/figures/{name}"
             files.append(generated)
     return files
 
@@ -223,27 +222,18 @@ def executed_notebook(page: Path, site, lang: str):
     notebook = notebook_from_page(page, site, lang)
     blocks = [b for b in read_blocks(page, site) if b.is_python]
     fresh = needs_fresh_process(blocks, site.root)
-    key = cache_key(notebook, site.root, fresh)
     cache = OutputCache(cache_folder(site.root))
-    outputs = cache.get(key)
+    outputs = cache.get(cache_key(notebook, site.root, fresh))
     if outputs is None:
-        if fresh:
-            kernel = Kernel()
-        else:
+        if not fresh:
             _Notebooks.kernel = _Notebooks.kernel or Kernel()
-            kernel = _Notebooks.kernel
-        try:
-            results = kernel.run(notebook)
-        finally:
-            if fresh:
-                kernel.shutdown()
+        results = run_page_notebook(notebook, site.root, fresh, _Notebooks.kernel)
         failed = [r for r in results if r.error]
         if failed or len(results) != len(blocks):
             block = blocks[len(results) - 1] if results else blocks[0]
             detail = failed[0].error if failed else "the kernel stopped"
             raise PluginError(f"{block.location}: the notebook cell failed:\n{detail}")
-        cache.put(key, results)
-        outputs = cache.get(key)
+        outputs = cache.get(cache_key(notebook, site.root, fresh))
     fill_outputs(notebook, outputs)
     return notebook
 
@@ -288,12 +278,7 @@ def publish_notebooks(files, config):
                 dest_dir=config.site_dir,
                 use_directory_urls=config.use_directory_urls,
             )
-            url_of = {
-                other: ("" if other == site.default_language else f"{other}/")
-                + rel[: -len(".ipynb")]
-                + "/"
-                for other in site.languages
-            }
+            url_of = {o: f"{site.lang_prefix(o)}{rel[: -len('.ipynb')]}/" for o in site.languages}
             inner.locale = lang
             inner.locale_alternate_of = rel
             inner.alternates = {o: SimpleNamespace(url=u) for o, u in url_of.items()}
@@ -363,19 +348,12 @@ def on_page_content(html, page, config, files):
 def on_page_markdown(markdown, page, config, files):
     """Under a guide page's title, link to its notebook twin and to the ``.ipynb``."""
     lang = _language(config)
-    src = page.file.src_uri.split("/", 1)[-1] if "/" in page.file.src_uri else page.file.src_uri
+    src = page.file.src_uri.split("/", 1)[-1]  # without the language folder
     rel = _Notebooks.pages.get(lang, {}).get(src)
     if rel is None or not src.endswith(".md"):
         return markdown
-    target = (
-        (
-            ""
-            if lang == load_site_config(Path(config.config_file_path).parent).default_language
-            else f"{lang}/"
-        )
-        + rel[:-6]
-        + "/"
-    )
+    site = load_site_config(Path(config.config_file_path).parent)
+    target = f"{site.lang_prefix(lang)}{rel[: -len('.ipynb')]}/"
     here = get_relative_url(target, page.url)
     links = NOTEBOOK_LINKS.get(lang, NOTEBOOK_LINKS["en"]).format(
         page=here, download=f"{here}{Path(rel).name}"

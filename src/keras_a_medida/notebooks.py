@@ -30,7 +30,6 @@ from urllib.parse import urljoin
 
 import nbformat
 from jupyter_client.manager import KernelManager
-from mkdocs.utils.yaml import yaml_load
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -74,21 +73,13 @@ def pinned_versions(root: Path) -> dict[str, str]:
     return versions
 
 
-def site_url(root: Path) -> str:
-    """``site_url`` from ``mkdocs.yml``, ending with a slash."""
-    with (root / "mkdocs.yml").open(encoding="utf-8") as handle:
-        url = yaml_load(handle).get("site_url") or "/"
-    return url if url.endswith("/") else url + "/"
-
-
 def page_url(site: SiteConfig, page: Path, lang: str) -> str:
     """The page's absolute URL on the published site."""
     rel = page.relative_to(site.lang_dir(lang)).with_suffix("")
     path = "" if rel.name == "index" else rel.as_posix() + "/"
     if rel.name == "index" and rel.parent != Path("."):
         path = rel.parent.as_posix() + "/"
-    prefix = "" if lang == site.default_language else f"{lang}/"
-    return urljoin(site_url(site.root), prefix + path)
+    return urljoin(site.site_url, site.lang_prefix(lang) + path)
 
 
 def notebook_path(page: Path, site: SiteConfig, lang: str) -> str:
@@ -339,6 +330,27 @@ class OutputCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         data = [[dict(o) for o in r.outputs] for r in results]
         (self.folder / f"{key}.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def run_page_notebook(notebook, root: Path, fresh: bool, shared: Kernel | None) -> list[CellResult]:
+    """Run a page's notebook and cache the outputs of a complete, error-free run.
+
+    Args:
+        notebook: From [notebook_from_page][keras_a_medida.notebooks.notebook_from_page].
+        root: The repository root (the cache lives under it).
+        fresh: Run in a kernel of its own, shut down afterwards (a page that includes a
+            ``fresh-process`` module); otherwise in ``shared``.
+        shared: The kernel shared by the other pages (unused when ``fresh``).
+    """
+    kernel = Kernel() if fresh else shared
+    try:
+        results = kernel.run(notebook)
+    finally:
+        if fresh:
+            kernel.shutdown()
+    if len(results) == len(code_cells(notebook)) and not any(r.error for r in results):
+        OutputCache(cache_folder(root)).put(cache_key(notebook, root, fresh), results)
+    return results
 
 
 def fill_outputs(notebook, outputs: list) -> None:

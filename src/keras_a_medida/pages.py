@@ -246,3 +246,28 @@ def twin(page: Path, site: SiteConfig, lang: str) -> Path:
         if page.is_relative_to(base):
             return site.lang_dir(lang) / page.relative_to(base)
     raise PageError(f"{page} is not under any language folder of {site.docs_dir}")
+
+
+def page_plan(
+    page: Path, site: SiteConfig, expander: Expander | None
+) -> tuple[list[Block], Path | None]:
+    """The python blocks to run for ``page``, and the twin they are shared with.
+
+    A page whose python blocks (code and shown output) equal those of its
+    default-language twin runs nothing itself: the twin's run covers it.
+
+    Returns:
+        ``(blocks, None)`` for a page that runs its own blocks, or
+        ``(twin_blocks, twin_path)`` when the twin's run stands for it.
+    """
+    blocks = [b for b in read_blocks(page, site, expander) if b.is_python]
+    if language_of(page, site) == site.default_language:
+        return blocks, None
+    mirror = twin(page, site, site.default_language)
+    if not mirror.is_file():
+        return blocks, None
+    theirs = [b for b in read_blocks(mirror, site, expander) if b.is_python]
+    same = [(b.code, b.expected_output) for b in blocks] == [
+        (b.code, b.expected_output) for b in theirs
+    ]
+    return (theirs, mirror) if same else (blocks, None)

@@ -30,15 +30,8 @@ from pathlib import Path
 import pytest
 
 from .config import load_site_config
-from .notebooks import (
-    Kernel,
-    OutputCache,
-    cache_folder,
-    cache_key,
-    code_cells,
-    notebook_from_page,
-)
-from .pages import Block, Expander, PageError, language_of, read_blocks, section_start, twin
+from .notebooks import Kernel, code_cells, notebook_from_page, run_page_notebook
+from .pages import Block, Expander, PageError, language_of, page_plan, section_start
 from .runner import needs_fresh_process, prepare_environment
 
 prepare_environment()
@@ -52,30 +45,6 @@ def _site(config):
         site = load_site_config(root)
         _SITES[root] = (site, Expander(site))
     return _SITES[root]
-
-
-def page_plan(page: Path, site, expander) -> tuple[list[Block], Path | None]:
-    """The python blocks to run for ``page``, and the twin they are shared with.
-
-    A page whose python blocks (code and shown output) equal those of its
-    default-language twin runs nothing itself: the twin's run covers it.
-
-    Returns:
-        ``(blocks, None)`` for a page that runs its own blocks, or
-        ``(twin_blocks, twin_path)`` when the twin's run stands for it.
-    """
-    blocks = [b for b in read_blocks(page, site, expander) if b.is_python]
-    default = site.lang_dir(site.default_language)
-    if page.is_relative_to(default):
-        return blocks, None
-    mirror = twin(page, site, site.default_language)
-    if not mirror.is_file():
-        return blocks, None
-    theirs = [b for b in read_blocks(mirror, site, expander) if b.is_python]
-    same = [(b.code, b.expected_output) for b in blocks] == [
-        (b.code, b.expected_output) for b in theirs
-    ]
-    return (theirs, mirror) if same else (blocks, None)
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -149,15 +118,7 @@ def _execute_page(page: Path, site, blocks: list[Block]):
     if code_cells(notebook) != [b.code for b in blocks]:
         raise BlockError(blocks[0], "the page's notebook does not hold the page's blocks")
     fresh = needs_fresh_process(blocks, site.root)
-    kernel = Kernel() if fresh else _kernel()
-    try:
-        results = kernel.run(notebook)
-    finally:
-        if fresh:
-            kernel.shutdown()
-    if len(results) == len(blocks) and not any(r.error for r in results):
-        OutputCache(cache_folder(site.root)).put(cache_key(notebook, site.root, fresh), results)
-    return results
+    return run_page_notebook(notebook, site.root, fresh, None if fresh else _kernel())
 
 
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
