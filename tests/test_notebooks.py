@@ -10,7 +10,7 @@ import pytest
 
 from keras_a_medida.checks import Site, built_page
 from keras_a_medida.mkdocs_hooks import _write_if_changed
-from keras_a_medida.notebooks import code_cells, notebook_from_page, notebook_path
+from keras_a_medida.notebooks import code_cells, merge_streams, notebook_from_page, notebook_path
 from keras_a_medida.pages import twin
 from keras_a_medida.pytest_plugin import background_results
 
@@ -78,3 +78,35 @@ def test_built_notebooks_are_executed_rendered_and_linked(site_config):
             guide.read_text(encoding="utf-8"),
         )
         assert links and (guide.parent / links[0]).resolve() == folder.resolve(), guide
+
+
+@pytest.mark.background("build")
+def test_search_lists_the_guide_pages_not_their_notebooks(site_config):
+    job = background_results("build")
+    assert job["returncode"] == 0, job["output"]
+    index = job["dir"] / "site" / "search/search_index.json"  # one index, every language
+    locations = [doc["location"] for doc in json.loads(index.read_text())["docs"]]
+    for lang in site_config.languages:
+        guide = f"{site_config.lang_prefix(lang)}guide/metrics/"
+        assert guide in locations, f"{index}: {guide} is not indexed"
+    notebooks = sorted({loc.split("#")[0] for loc in locations if "notebooks/" in loc})
+    assert notebooks == [], f"{index} lists notebook pages: {notebooks[:4]}"
+
+
+def test_stream_chunks_are_joined_in_order():
+    """The kernel's chunking varies run to run; stored outputs must not."""
+    text = nbformat.v4.new_output
+    chunks = [
+        text("stream", name="stdout", text="steps:"),
+        text("stream", name="stdout", text=" 1\n"),
+        text("display_data", data={"text/plain": "<Figure>"}),
+        text("stream", name="stdout", text="after\n"),
+        text("stream", name="stderr", text="warn\n"),
+    ]
+    merged = merge_streams(chunks)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in merged] == [
+        ("stream", "stdout", "steps: 1\n"),
+        ("display_data", None, None),
+        ("stream", "stdout", "after\n"),
+        ("stream", "stderr", "warn\n"),
+    ]

@@ -227,7 +227,9 @@ def executed_notebook(page: Path, site, lang: str):
     if outputs is None:
         if not fresh:
             _Notebooks.kernel = _Notebooks.kernel or Kernel()
-        results = run_page_notebook(notebook, site.root, fresh, _Notebooks.kernel)
+        results = run_page_notebook(
+            notebook, site.root, fresh, None if fresh else _Notebooks.kernel
+        )
         failed = [r for r in results if r.error]
         if failed or len(results) != len(blocks):
             block = blocks[len(results) - 1] if results else blocks[0]
@@ -309,10 +311,15 @@ def on_page_content(html, page, config, files):
     the source page (``{ #english-anchor }``) are lost in a notebook. The page's
     headings, in order, get the source page's anchors back, and so does the table of
     contents, so that its links and links written as ``#anchor`` work.
+
+    Notebook pages are also left out of the search index: they repeat their source
+    page, so a search would list every hit twice (and indexing their large HTML took
+    a third of the build's time).
     """
     anchors = _Notebooks.anchors.get(page.file.src_uri)
     if anchors is None:
         return html
+    page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     found = list(_HEADING.finditer(html))
     if len(found) != len(anchors):
         return html
