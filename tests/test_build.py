@@ -18,8 +18,6 @@ from keras_a_medida.links import check_links
 from keras_a_medida.pages import twin
 from keras_a_medida.pytest_plugin import background_results
 
-pytestmark = pytest.mark.background("build")
-
 
 @pytest.fixture(scope="module")
 def built():
@@ -28,11 +26,13 @@ def built():
     return job["dir"] / "site"
 
 
+@pytest.mark.background("build")
 def test_strict_build_passes_with_no_warning(built):
     job = background_results("build")
     assert "WARNING" not in job["output"], job["output"]
 
 
+@pytest.mark.background("build")
 def test_every_block_shown_is_a_block_the_tests_run(built, site_config):
     """The built HTML shows exactly the python blocks the tests run, page by page."""
     assert check_built_site(built, site_config) == []
@@ -62,6 +62,7 @@ def test_a_block_pytest_codeblocks_would_skip_is_caught_in_the_built_site(site_c
     assert any(m and int(m[1]) == int(m[2]) + 1 for m in counts), found
 
 
+@pytest.mark.background("build")
 def test_language_switcher_lands_on_the_same_page(built, site_config):
     site = Site(site_config)
     prefix = site_config.url_path
@@ -82,6 +83,7 @@ def test_language_switcher_lands_on_the_same_page(built, site_config):
                 assert target == expected, f"{site.rel(page)} → {other}: {href[1]}"
 
 
+@pytest.mark.background("build")
 def test_each_language_has_its_own_object_inventory(built, site_config):
     for lang in site_config.languages:
         base = built / site_config.lang_prefix(lang)
@@ -169,6 +171,7 @@ def test_declared_figures_are_made_and_published_per_language(site_copy):
     assert "snippets/figures/demo.py: making figures failed" in result.stdout + result.stderr
 
 
+@pytest.mark.background("build")
 def test_every_internal_link_and_anchor_resolves(built, site_config):
     """Links in the HTML readers get, both languages, notebooks and switcher included."""
     prefix = site_config.url_path

@@ -60,6 +60,7 @@ def fill(path, replacements):
     path.write_text(text, encoding="utf-8")
 
 
+@pytest.mark.kernel
 def test_scaffold_fails_with_what_is_left_then_passes_when_filled(site_copy):
     written = scaffold(fresh(site_copy), "metrics/my_metric")
     assert [p.relative_to(site_copy).as_posix() for p in written] == [MODULE, EN, ES, "mkdocs.yml"]

@@ -148,19 +148,23 @@ def cmd_timings(args) -> int:
     The baseline is one Python process importing TensorFlow and running every snippets
     module once (``run-snippets``); the suite is what ``make test`` runs after set-up
     (ruff, then pytest). They alternate, A B A B..., so that a busy machine slows both;
-    the report gives each median and their ratio.
+    the report gives each median and their ratio. The browser suite (``tests/
+    test_browser.py``) has its own budget and is left out unless ``--browser`` is given.
     """
     import statistics
 
     root = Path(args.root).resolve()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     bin_dir = Path(sys.executable).parent
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    if not args.browser:
+        pytest += ["--deselect", "tests/test_browser.py"]
     commands = {
         "baseline": [[sys.executable, "-m", "keras_a_medida", "run-snippets"]],
         "make test": [
             [str(bin_dir / "ruff"), "check", "-q", "src", "snippets", "tests", "hooks"],
             [str(bin_dir / "ruff"), "format", "-q", "--check", "src", "snippets", "tests", "hooks"],
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+            pytest,
         ],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -173,8 +177,9 @@ def cmd_timings(args) -> int:
             print(f"round {round_ + 1}: {name:9} {times[name][-1]:6.1f} s", file=sys.stderr)
     base = statistics.median(times["baseline"])
     suite = statistics.median(times["make test"])
+    scope = "ruff + pytest" + ("" if args.browser else ", without the browser suite")
     print(f"baseline (import TensorFlow, run every snippets module): {base:.1f} s")
-    print(f"make test (ruff + pytest): {suite:.1f} s")
+    print(f"make test ({scope}): {suite:.1f} s")
     print(f"ratio: {suite / base:.2f} (target: at most 1.5)")
     return 0
 
@@ -222,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("component", help="topic/name, e.g. metrics/my_metric")
     timing = sub.add_parser("timings", help="time make test against the snippets, A B A B")
     timing.add_argument("--rounds", type=int, default=2, help="rounds of A B (default 2)")
+    timing.add_argument(
+        "--browser", action="store_true", help="include tests/test_browser.py in make test"
+    )
     bench = sub.add_parser("bench", help="time each recipe against its built-in twin")
     bench.add_argument("--tiny", action="store_true", help="a few steps, the smallest data")
     bench.add_argument("--out", help="results file (default: data/bench.json)")

@@ -251,14 +251,11 @@ class CellResult:
 
 RESET = """%reset -f
 import os as _os
-import tensorflow as _tf
-# In a kernel TensorFlow's Python logger writes to stdout (a script's goes to stderr),
-# and one kernel serving many pages would warn about retracing across them.
-_tf.get_logger().setLevel("ERROR")
 _os.chdir({workdir!r})
-from keras_a_medida.runner import reset_keras_state as _reset
+from keras_a_medida.runner import quiet_tensorflow_log as _quiet, reset_keras_state as _reset
+_quiet()
 _reset()
-del _os, _tf, _reset
+del _os, _quiet, _reset
 """
 
 
@@ -268,6 +265,7 @@ class Kernel:
     def __init__(self):
         self.manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc")
         self.manager.start_kernel()
+        self.used = False  # True once a notebook ran: the kernel is no longer fresh
 
     def run(self, notebook) -> list[CellResult]:
         """Execute ``notebook``'s code cells in order; stop at the first error.
@@ -276,6 +274,7 @@ class Kernel:
             One result per code cell that ran (the last one holds the error, if any).
             The notebook's code cells receive their outputs.
         """
+        self.used = True
         workdir = tempfile.mkdtemp(prefix="kam-notebook-")
         reset = nbformat.v4.new_code_cell(RESET.format(workdir=workdir))
         reset["id"] = "reset"
@@ -294,6 +293,7 @@ class Kernel:
                 continue
             if cell.get("execution_count") is None and not cell.outputs:
                 break
+            cell.outputs = merge_streams(cell.outputs)
             stdout = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
             errors = [o for o in cell.outputs if o.output_type == "error"]
             error = None
@@ -307,6 +307,30 @@ class Kernel:
     def shutdown(self) -> None:
         """Stop the kernel."""
         self.manager.shutdown_kernel(now=True)
+
+
+def merge_streams(outputs: list) -> list:
+    """Join adjacent stream outputs of the same name (``stdout`` or ``stderr``).
+
+    The kernel flushes a cell's prints in chunks whose boundaries depend on timing, so
+    the same output could be stored as one piece or three. Joined, it is stored the
+    same way every run, and a rebuilt notebook is byte-identical (mkdocs-jupyter's
+    cache hits, ``mkdocs serve`` sees no change). Order is kept: text on either side
+    of a figure stays on its side.
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
 
 
 class OutputCache:
@@ -332,21 +356,23 @@ class OutputCache:
         (self.folder / f"{key}.json").write_text(json.dumps(data), encoding="utf-8")
 
 
-def run_page_notebook(notebook, root: Path, fresh: bool, shared: Kernel | None) -> list[CellResult]:
+def run_page_notebook(notebook, root: Path, fresh: bool, kernel: Kernel | None) -> list[CellResult]:
     """Run a page's notebook and cache the outputs of a complete, error-free run.
 
     Args:
         notebook: From [notebook_from_page][keras_a_medida.notebooks.notebook_from_page].
         root: The repository root (the cache lives under it).
-        fresh: Run in a kernel of its own, shut down afterwards (a page that includes a
-            ``fresh-process`` module); otherwise in ``shared``.
-        shared: The kernel shared by the other pages (unused when ``fresh``).
+        fresh: The page includes a ``fresh-process`` module (part of the cache key).
+        kernel: The kernel to run it in; ``None`` starts one for this page and shuts it
+            down afterwards. A page marked ``fresh`` needs a kernel that has run nothing
+            yet: a new one, or a shared one before its first page.
     """
-    kernel = Kernel() if fresh else shared
+    own = kernel is None
+    kernel = Kernel() if own else kernel
     try:
         results = kernel.run(notebook)
     finally:
-        if fresh:
+        if own:
             kernel.shutdown()
     if len(results) == len(code_cells(notebook)) and not any(r.error for r in results):
         OutputCache(cache_folder(root)).put(cache_key(notebook, root, fresh), results)

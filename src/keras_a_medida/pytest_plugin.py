@@ -8,10 +8,13 @@ them, so a block sees what earlier blocks of its page defined and nothing else; 
 items then check each block's output. A Spanish page whose blocks equal its English
 twin's is not run again: its single item checks that the code is still identical.
 
-Slow, independent work runs in background processes so that it overlaps with the pages
-on a 2-core machine: the snippet modules as scripts (started when collection ends) and
-the strict build (started after the last page, so it finds every page's outputs in the
-cache); see [background_results][keras_a_medida.pytest_plugin.background_results].
+Slow work overlaps on a 2-core machine. When collection ends, a thread starts feeding
+the selected pages to the kernel (the kernel process does the work) while pytest runs the
+other tests; a page's items wait for its run. Two background processes join them: the
+snippet modules as scripts (started at once) and the strict build (started when the last
+page has run, so it finds every page's outputs in the cache); see
+[background_results][keras_a_medida.pytest_plugin.background_results]. Tests that wait
+for a job, or use the kernel themselves (marker ``kernel``), run last.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -84,11 +88,14 @@ class PageFile(pytest.File):
     def run_through(self, index: int) -> str:
         """Return the output of block ``index``, running the page's notebook if needed.
 
-        The first call executes the page's notebook (its prose and its blocks, see
-        [keras_a_medida.notebooks][]) in the shared Jupyter kernel, or in a kernel of
-        its own for a page marked ``fresh-process``; a complete run's outputs are cached
+        The page's notebook (its prose and its blocks, see [keras_a_medida.notebooks][])
+        runs in the shared Jupyter kernel, normally already started by the pages' thread;
+        a page marked ``fresh-process`` runs first in that kernel, or in a kernel of its
+        own if the kernel has already run something. A complete run's outputs are cached
         for the build.
         """
+        if self.results is None and _PAGES is not None:
+            self.results = _PAGES.results(self)
         if self.results is None:
             self.results = _execute_page(self.path, self.site, self.blocks)
         block = self.blocks[index]
@@ -103,6 +110,7 @@ class PageFile(pytest.File):
 
 
 _SHARED_KERNEL = None
+_KERNEL_LOCK = threading.Lock()  # one notebook at a time in the shared kernel
 
 
 def _kernel():
@@ -118,7 +126,72 @@ def _execute_page(page: Path, site, blocks: list[Block]):
     if code_cells(notebook) != [b.code for b in blocks]:
         raise BlockError(blocks[0], "the page's notebook does not hold the page's blocks")
     fresh = needs_fresh_process(blocks, site.root)
-    return run_page_notebook(notebook, site.root, fresh, None if fresh else _kernel())
+    with _KERNEL_LOCK:
+        if fresh and _SHARED_KERNEL is not None and _SHARED_KERNEL.used:
+            return run_page_notebook(notebook, site.root, True, None)  # a kernel of its own
+        return run_page_notebook(notebook, site.root, fresh, _kernel())
+
+
+def run_in_shared_kernel(source: str):
+    """Run ``source`` as one cell in the kernel the pages share, after its reset.
+
+    For tests that need TensorFlow: the kernel has imported it already (about 3 s a
+    process on a 2-core machine). Mark such a test ``kernel`` so that it runs after the
+    pages. Returns the cell's [CellResult][keras_a_medida.notebooks.CellResult].
+    """
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(source)
+    cell["id"] = "test"
+    with _KERNEL_LOCK:
+        results = _kernel().run(nbformat.v4.new_notebook(cells=[cell]))
+    return results[0]
+
+
+class _PageRuns:
+    """Runs the selected pages in order in a thread, while pytest runs other tests.
+
+    The thread only feeds the kernel and waits for it, so the pytest process stays
+    free for the tests that come before the pages' items. ``then`` is called once the
+    last page has run (it starts the build).
+    """
+
+    def __init__(self, pages: list[PageFile], then):
+        # A page that needs a fresh process goes first: the shared kernel has run
+        # nothing yet (not even imported TensorFlow), so it serves that page as a new
+        # kernel would, and the page does not pay for a kernel and TensorFlow of its own.
+        fresh = [p for p in pages if needs_fresh_process(p.blocks, p.site.root)]
+        pages = fresh[:1] + [p for p in pages if p not in fresh[:1]]
+        self.pages = pages
+        self.then = then
+        self.done = {page.path: threading.Event() for page in pages}
+        self.outcomes: dict[Path, object] = {}
+        self.thread = threading.Thread(target=self._run, name="pages", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            for page in self.pages:
+                try:
+                    self.outcomes[page.path] = _execute_page(page.path, page.site, page.blocks)
+                except BaseException as error:  # noqa: BLE001 - re-raised in the page's item
+                    self.outcomes[page.path] = error
+                self.done[page.path].set()
+        finally:
+            self.then()
+
+    def results(self, page: PageFile):
+        """The page's results once its run ends (None for a page not in the run)."""
+        if page.path not in self.done:
+            return None
+        self.done[page.path].wait()
+        outcome = self.outcomes[page.path]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+_PAGES: _PageRuns | None = None
 
 
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
@@ -235,23 +308,38 @@ def pytest_configure(config):
         "background(name): the test reads the result of a background job "
         "('build' or 'snippets'), started as soon as collection ends",
     )
+    config.addinivalue_line(
+        "markers",
+        "kernel: the test runs pages in the shared kernel; it runs after the pages",
+    )
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Start the background jobs that the selected tests need.
+    """Order the tests, start the pages' thread and the background jobs they need.
 
-    The snippets job starts at once. The build starts when the last page item has run
-    (or at once if no page is selected): by then the pages' notebooks are executed and
-    their outputs cached, so the build renders them without running them again.
+    Plain tests come first, then the pages' items, then the tests that use the kernel,
+    then those that wait for the snippets job, then for the build: the pages run (in the
+    kernel) and the jobs run (in their own processes) while the plain tests run. The
+    snippets job starts at once; the build once the last page has run, so that it
+    renders the pages' cached outputs instead of running them again.
     """
+    global _PAGES
+    if config.option.collectonly or hasattr(config, "workerinput"):
+        return
+
+    def group(item) -> int:
+        if isinstance(item, BlockItem | SharedWithTwin):
+            return 1
+        if item.get_closest_marker("kernel"):
+            return 2
+        jobs = {name for mark in item.iter_markers("background") for name in mark.args}
+        return 4 if "build" in jobs else 3 if jobs else 0
+
+    items.sort(key=group)
     wanted = set()
     for item in items:
         for mark in item.iter_markers("background"):
             wanted.update(mark.args)
-    if not wanted or hasattr(config, "workerinput"):
-        return
-    # Tests that wait on a job run last, so that other tests use the time meanwhile.
-    items.sort(key=lambda item: item.get_closest_marker("background") is not None)
     unknown = wanted - set(_job_commands(Path("."), Path(".")))
     if unknown:
         raise pytest.UsageError(f"unknown background job(s) {sorted(unknown)}")
@@ -259,22 +347,25 @@ def pytest_collection_modifyitems(session, config, items):
     _JOBS["_root"] = Path(config.rootpath)
     _JOBS["_dir"] = Path(tempfile.mkdtemp(prefix="kam-jobs-"))
     _JOBS["_wanted"] = wanted
-    pages = [i.nodeid for i in items if isinstance(i, BlockItem | SharedWithTwin)]
-    _JOBS["_after"] = pages[-1] if pages else None
-    for name in sorted(wanted):
-        if name != "build" or not pages:
-            _start_job(name)
-
-
-def pytest_runtest_logfinish(nodeid, location):
-    """Start the build once the last page item has run."""
-    if _JOBS.get("_after") == nodeid and "build" in _JOBS.get("_wanted", ()):
+    for name in sorted(wanted - {"build"}):
+        _start_job(name)
+    pages = list(dict.fromkeys(i.parent for i in items if isinstance(i, BlockItem)))
+    if pages:
+        _PAGES = _PageRuns(pages, then=lambda: "build" in wanted and _start_job("build"))
+    elif "build" in wanted:
         _start_job("build")
 
 
+_JOB_LOCK = threading.Lock()
+
+
 def _start_job(name: str) -> None:
-    if name in _JOBS:
-        return
+    with _JOB_LOCK:  # the pages' thread starts the build
+        if name not in _JOBS:
+            _launch(name)
+
+
+def _launch(name: str) -> None:
     root, workdir = _JOBS["_root"], _JOBS["_dir"]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     log = (workdir / f"{name}.log").open("w")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import runpy
 import subprocess
@@ -34,6 +35,26 @@ def prepare_environment() -> None:
     """Apply [ENVIRONMENT][keras_a_medida.runner.ENVIRONMENT] without overriding the user."""
     for key, value in ENVIRONMENT.items():
         os.environ.setdefault(key, value)
+
+
+class _ErrorsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+
+def quiet_tensorflow_log() -> None:
+    """Let TensorFlow's Python logger pass errors only, without importing TensorFlow.
+
+    In a Jupyter kernel TensorFlow sets that logger to INFO and sends it to stdout (a
+    script's goes to stderr at WARNING), and one kernel serving many pages would warn
+    about retracing across them. The level is what keeps it cheap; the filter, unlike
+    the level, survives TensorFlow's own set-up when the page imports it after this
+    call. A page that never imports TensorFlow starts faster.
+    """
+    logger = logging.getLogger("tensorflow")
+    logger.setLevel(logging.ERROR)  # cheap: records below it are never made
+    if not any(isinstance(f, _ErrorsOnly) for f in logger.filters):
+        logger.addFilter(_ErrorsOnly())  # until the next reset, if TensorFlow resets it
 
 
 def reset_keras_state() -> None:
