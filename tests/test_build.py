@@ -10,11 +10,13 @@ import zlib
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from conftest import edit_english
 from keras_a_medida.checks import Site, built_page, check_built_site
 from keras_a_medida.config import load_site_config
 from keras_a_medida.links import check_links
+from keras_a_medida.mkdocs_hooks import figure_modules, make_figures
 from keras_a_medida.pages import twin
 from keras_a_medida.pytest_plugin import background_results
 
@@ -163,12 +165,16 @@ def test_declared_figures_are_made_and_published_per_language(site_copy):
     for path in ("assets/figures/demo-en.png", "es/assets/figures/demo-es.png"):
         assert (out / path).read_bytes().startswith(b"\x89PNG"), path
     assert 'src="assets/figures/demo-es.png"' in (out / "es/index.html").read_text()
+    # A module that does not write a declared figure stops the build: the hook above
+    # raises MkDocs' PluginError (no second build needed to show it).
     (site_copy / "snippets/figures/demo.py").write_text(
         FIGURE_MODULE.replace('fig.savefig(f"demo-{lang}.png", dpi=50)', "pass")
     )
-    result = _build(site_copy)
-    assert result.returncode != 0
-    assert "snippets/figures/demo.py: making figures failed" in result.stdout + result.stderr
+    load_site_config.cache_clear()
+    [(module, names)] = figure_modules(load_site_config(site_copy))
+    load_site_config.cache_clear()
+    with pytest.raises(PluginError, match=r"snippets/figures/demo\.py: making figures failed"):
+        make_figures(module, names, site_copy)
 
 
 @pytest.mark.background("build")

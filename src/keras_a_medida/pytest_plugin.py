@@ -24,6 +24,7 @@ import difflib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -290,7 +291,10 @@ def _job_commands(root: Path, workdir: Path) -> dict[str, list[str]]:
             "--site-dir",
             str(workdir / "site"),
         ],
+        # The snippets job is the one with slack: at a lower priority it fills the
+        # gaps the pages (whose end starts the build) leave, instead of slowing them.
         "snippets": [
+            *(["nice", "-n", "10"] if shutil.which("nice") else []),
             python,
             "-m",
             "keras_a_medida",
