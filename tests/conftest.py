@@ -71,7 +71,12 @@ def root() -> Path:
 
 @pytest.fixture
 def site_copy(tmp_path: Path) -> Path:
-    """A small copy of the site that a test may break without harm.
+    """A small copy of the site that a test may break without harm (see `make_site_copy`)."""
+    return make_site_copy(tmp_path / "site-copy")
+
+
+def make_site_copy(target: Path) -> Path:
+    """Write a small copy of the site into ``target`` and return it.
 
     It keeps the real ``mkdocs.yml`` (with a nav cut down to the pages copied), the hooks
     and the "Functions or subclasses?" page in both languages with its snippets, plus a
@@ -81,7 +86,6 @@ def site_copy(tmp_path: Path) -> Path:
     from keras_a_medida.checks import stamp_translation
     from keras_a_medida.config import load_site_config
 
-    target = tmp_path / "site-copy"
     for rel in _files(MINI_SITE):
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target / rel)

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from conftest import edit_english
+from conftest import edit_english, make_site_copy
 from keras_a_medida.checks import Site, built_page, check_built_site
 from keras_a_medida.config import load_site_config
 from keras_a_medida.links import check_links
-from keras_a_medida.mkdocs_hooks import figure_modules, make_figures
-from keras_a_medida.pages import twin
+from keras_a_medida.mkdocs_hooks import make_figures
+from keras_a_medida.pages import module_directives, twin
 from keras_a_medida.pytest_plugin import background_results
 
 
@@ -40,13 +40,36 @@ def test_every_block_shown_is_a_block_the_tests_run(built, site_config):
     assert check_built_site(built, site_config) == []
 
 
-@pytest.mark.slow
-def test_a_block_pytest_codeblocks_would_skip_is_caught_in_the_built_site(site_copy):
+@pytest.fixture(scope="module")
+def altered_copy(tmp_path_factory):
+    """A site copy with two alterations, built once (each build costs a second or so).
+
+    The English guide page gets a ``~~~`` fence (pytest-codeblocks does not collect
+    it), and the home pages in both languages get a block of a module that declares
+    figures, with the images shown below it.
+    """
+    copy = make_site_copy(tmp_path_factory.mktemp("altered") / "site-copy")
     tilde = '~~~python\n--8<-- "choosing/regularizer_forms.py:closure"\n~~~\n'
     edit_english(
-        site_copy, "guide/functions-or-subclasses.md", "## Which form", tilde + "\n## Which form"
+        copy, "guide/functions-or-subclasses.md", "## Which form", tilde + "\n## Which form"
     )
-    result = _build(site_copy)
+    (copy / "snippets/figures").mkdir()
+    (copy / "snippets/figures/demo.py").write_text(FIGURE_MODULE, encoding="utf-8")
+    for lang in ("en", "es"):
+        block = (
+            '\n```python\n--8<-- "figures/demo.py:plot"\n```\n\n'
+            "<!--pytest-codeblocks:expected-output-->\n```text\nsaved\n```\n\n"
+            f"![demo](assets/figures/demo-{lang}.png)\n"
+        )
+        page = copy / "docs" / lang / "index.md"
+        page.write_text(page.read_text(encoding="utf-8") + block, encoding="utf-8")
+    edit_english(copy, "index.md", "Keras a medida", "Keras a medida")
+    return copy, _build(copy)
+
+
+@pytest.mark.slow
+def test_a_block_pytest_codeblocks_would_skip_is_caught_in_the_built_site(altered_copy):
+    site_copy, result = altered_copy
     assert result.returncode == 0, result.stdout + result.stderr
     load_site_config.cache_clear()
     try:
@@ -62,6 +85,7 @@ def test_a_block_pytest_codeblocks_would_skip_is_caught_in_the_built_site(site_c
         for p in found
     ]
     assert any(m and int(m[1]) == int(m[2]) + 1 for m in counts), found
+    assert not any("index.md" in p for p in found), found  # the figure block is run
 
 
 @pytest.mark.background("build")
@@ -147,19 +171,8 @@ print("saved")
 
 
 @pytest.mark.slow
-def test_declared_figures_are_made_and_published_per_language(site_copy):
-    (site_copy / "snippets/figures").mkdir()
-    (site_copy / "snippets/figures/demo.py").write_text(FIGURE_MODULE, encoding="utf-8")
-    for lang in ("en", "es"):
-        block = (
-            '\n```python\n--8<-- "figures/demo.py:plot"\n```\n\n'
-            "<!--pytest-codeblocks:expected-output-->\n```text\nsaved\n```\n\n"
-            f"![demo](assets/figures/demo-{lang}.png)\n"
-        )
-        page = site_copy / "docs" / lang / "index.md"
-        page.write_text(page.read_text(encoding="utf-8") + block, encoding="utf-8")
-    edit_english(site_copy, "index.md", "Keras a medida", "Keras a medida")
-    result = _build(site_copy)
+def test_declared_figures_are_made_and_published_per_language(altered_copy, tmp_path):
+    site_copy, result = altered_copy
     assert result.returncode == 0, result.stdout + result.stderr
     out = site_copy / "out"
     for path in ("assets/figures/demo-en.png", "es/assets/figures/demo-es.png"):
@@ -167,14 +180,12 @@ def test_declared_figures_are_made_and_published_per_language(site_copy):
     assert 'src="assets/figures/demo-es.png"' in (out / "es/index.html").read_text()
     # A module that does not write a declared figure stops the build: the hook above
     # raises MkDocs' PluginError (no second build needed to show it).
-    (site_copy / "snippets/figures/demo.py").write_text(
-        FIGURE_MODULE.replace('fig.savefig(f"demo-{lang}.png", dpi=50)', "pass")
-    )
-    load_site_config.cache_clear()
-    [(module, names)] = figure_modules(load_site_config(site_copy))
-    load_site_config.cache_clear()
+    broken = tmp_path / "snippets/figures/demo.py"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(FIGURE_MODULE.replace('fig.savefig(f"demo-{lang}.png", dpi=50)', "pass"))
+    names = module_directives(broken)["figures"]
     with pytest.raises(PluginError, match=r"snippets/figures/demo\.py: making figures failed"):
-        make_figures(module, names, site_copy)
+        make_figures(broken, names, tmp_path)
 
 
 @pytest.mark.background("build")

@@ -306,7 +306,16 @@ def _job_commands(root: Path, workdir: Path) -> dict[str, list[str]]:
 
 
 def pytest_configure(config):
-    """Register the ``background`` marker."""
+    """Register the markers; boot the kernel early when pages may be collected.
+
+    The kernel process starts in about half a second of its own CPU time, which then
+    overlaps with collection instead of delaying the first page.
+    """
+    docs = Path(config.rootpath) / "docs"
+    targets = [Path(config.rootpath, arg.split("::")[0]).resolve() for arg in config.args]
+    if not config.option.collectonly and not hasattr(config, "workerinput"):
+        if any(docs.is_relative_to(t) or t.is_relative_to(docs) for t in targets):
+            _kernel()
     config.addinivalue_line(
         "markers",
         "background(name): the test reads the result of a background job "
@@ -371,7 +380,8 @@ def _start_job(name: str) -> None:
 
 def _launch(name: str) -> None:
     root, workdir = _JOBS["_root"], _JOBS["_dir"]
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # The suite runs the guards in tests/test_guards.py; its build need not repeat them.
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KERAS_A_MEDIDA_GUARDS_CHECKED="1")
     log = (workdir / f"{name}.log").open("w")
     process = subprocess.Popen(
         _job_commands(root, workdir)[name],
