@@ -24,7 +24,6 @@ import difflib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -291,10 +290,7 @@ def _job_commands(root: Path, workdir: Path) -> dict[str, list[str]]:
             "--site-dir",
             str(workdir / "site"),
         ],
-        # The snippets job is the one with slack: at a lower priority it fills the
-        # gaps the pages (whose end starts the build) leave, instead of slowing them.
         "snippets": [
-            *(["nice", "-n", "10"] if shutil.which("nice") else []),
             python,
             "-m",
             "keras_a_medida",
@@ -309,13 +305,18 @@ def pytest_configure(config):
     """Register the markers; boot the kernel early when pages may be collected.
 
     The kernel process starts in about half a second of its own CPU time, which then
-    overlaps with collection instead of delaying the first page.
+    overlaps with collection instead of delaying the first page. The pages are the
+    suite's critical path (their end starts the build, which the last tests wait for),
+    so once the kernel is up this process lowers its own priority: the other tests,
+    and the processes they start, yield the CPU to the kernel when cores are short.
     """
     docs = Path(config.rootpath) / "docs"
     targets = [Path(config.rootpath, arg.split("::")[0]).resolve() for arg in config.args]
     if not config.option.collectonly and not hasattr(config, "workerinput"):
         if any(docs.is_relative_to(t) or t.is_relative_to(docs) for t in targets):
             _kernel()
+            if hasattr(os, "nice"):
+                os.nice(5)
     config.addinivalue_line(
         "markers",
         "background(name): the test reads the result of a background job "
