@@ -91,6 +91,29 @@ def cmd_run_page(args) -> int:
     return 0 if complete else 1
 
 
+def cmd_build_on_signal(args) -> int:
+    """``build-on-signal``: import MkDocs and the plugins, wait for a line on stdin, build.
+
+    The test suite starts it early, at normal priority, and writes ``go`` when the pages
+    have run (their outputs are what the build renders): the imports are done by then.
+    The arguments are those of ``mkdocs`` (``build --strict ...``). Exits 1 without
+    building if stdin closes first (the suite stopped).
+    """
+    import material  # noqa: F401 - imported now, while waiting
+    import mkdocs.commands.build  # noqa: F401
+    import mkdocs_jupyter.plugin  # noqa: F401
+    import mkdocs_static_i18n  # noqa: F401
+    import mkdocstrings  # noqa: F401
+    from mkdocs.__main__ import cli
+
+    from . import mkdocs_hooks  # noqa: F401
+
+    if not sys.stdin.readline().strip():
+        return 1
+    arguments = args.mkdocs_args[1:] if args.mkdocs_args[:1] == ["--"] else args.mkdocs_args
+    return cli.main(arguments, prog_name="mkdocs", standalone_mode=True)
+
+
 def cmd_stamp(args) -> int:
     """``stamp``: record the English version each translated page follows."""
     site = load_site_config(args.root)
@@ -225,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("page", help="a translated page")
     new = sub.add_parser("new", help="scaffold a component: snippet, pages, nav")
     new.add_argument("component", help="topic/name, e.g. metrics/my_metric")
+    waiting = sub.add_parser("build-on-signal", help="import, wait for 'go' on stdin, build")
+    waiting.add_argument("mkdocs_args", nargs=argparse.REMAINDER, help="mkdocs arguments")
     timing = sub.add_parser("timings", help="time make test against the snippets, A B A B")
     timing.add_argument("--rounds", type=int, default=2, help="rounds of A B (default 2)")
     timing.add_argument(
@@ -246,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             "new": cmd_new,
             "links": cmd_links,
             "timings": cmd_timings,
+            "build-on-signal": cmd_build_on_signal,
             "bench": cmd_bench,
         }
         return commands[args.command](args)

@@ -281,7 +281,9 @@ def _job_commands(root: Path, workdir: Path) -> dict[str, list[str]]:
         "build": [
             python,
             "-m",
-            "mkdocs",
+            "keras_a_medida",
+            "build-on-signal",
+            "--",
             "build",
             "--strict",
             "--quiet",
@@ -305,18 +307,13 @@ def pytest_configure(config):
     """Register the markers; boot the kernel early when pages may be collected.
 
     The kernel process starts in about half a second of its own CPU time, which then
-    overlaps with collection instead of delaying the first page. The pages are the
-    suite's critical path (their end starts the build, which the last tests wait for),
-    so once the kernel is up this process lowers its own priority: the other tests,
-    and the processes they start, yield the CPU to the kernel when cores are short.
+    overlaps with collection instead of delaying the first page.
     """
     docs = Path(config.rootpath) / "docs"
     targets = [Path(config.rootpath, arg.split("::")[0]).resolve() for arg in config.args]
     if not config.option.collectonly and not hasattr(config, "workerinput"):
         if any(docs.is_relative_to(t) or t.is_relative_to(docs) for t in targets):
             _kernel()
-            if hasattr(os, "nice"):
-                os.nice(5)
     config.addinivalue_line(
         "markers",
         "background(name): the test reads the result of a background job "
@@ -363,10 +360,23 @@ def pytest_collection_modifyitems(session, config, items):
     _JOBS["_wanted"] = wanted
     for name in sorted(wanted - {"build"}):
         _start_job(name)
+    if "build" in wanted:
+        _launch("build")  # imports now, builds when told
     pages = list(dict.fromkeys(i.parent for i in items if isinstance(i, BlockItem)))
+    # Two lanes are long: the pages, then the build (which needs their outputs), and
+    # the snippets job. They keep the normal priority; the tests pytest runs meanwhile,
+    # and the kernel once the pages are done, only fill the gaps.
+    _lower_priority()
     if pages:
-        _PAGES = _PageRuns(pages, then=lambda: "build" in wanted and _start_job("build"))
+        _PAGES = _PageRuns(pages, then=lambda: _pages_done(wanted))
     elif "build" in wanted:
+        _start_job("build")
+
+
+def _pages_done(wanted: set[str]) -> None:
+    if _SHARED_KERNEL is not None:
+        _lower_priority(_SHARED_KERNEL.pid)
+    if "build" in wanted:
         _start_job("build")
 
 
@@ -374,12 +384,19 @@ _JOB_LOCK = threading.Lock()
 
 
 def _start_job(name: str) -> None:
+    """Start a job: launch its process, or tell the waiting build to go."""
     with _JOB_LOCK:  # the pages' thread starts the build
         if name not in _JOBS:
             _launch(name)
+        job = _JOBS[name]
+        if job["process"].stdin and not job["process"].stdin.closed:
+            job["process"].stdin.write(b"go\n")
+            job["process"].stdin.close()
+            job["started"] = time.perf_counter()
 
 
 def _launch(name: str) -> None:
+    """Launch a job's process. The build's waits for ``go`` on its stdin, its imports done."""
     root, workdir = _JOBS["_root"], _JOBS["_dir"]
     # The suite runs the guards in tests/test_guards.py; its build need not repeat them.
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KERAS_A_MEDIDA_GUARDS_CHECKED="1")
@@ -387,6 +404,7 @@ def _launch(name: str) -> None:
     process = subprocess.Popen(
         _job_commands(root, workdir)[name],
         cwd=root,
+        stdin=subprocess.PIPE if name == "build" else None,
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
@@ -397,6 +415,14 @@ def _launch(name: str) -> None:
         "dir": workdir,
         "started": time.perf_counter(),
     }
+
+
+def _lower_priority(pid: int = 0, step: int = 10) -> None:
+    """Lower a process's CPU priority (``0``: this one); never fails the run."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + step)
+    except (AttributeError, OSError):
+        pass
 
 
 def background_results(name: str) -> dict:
