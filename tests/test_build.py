@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -14,6 +15,7 @@ from mkdocs.exceptions import PluginError
 
 from conftest import edit_english, make_site_copy
 from keras_a_medida.checks import Site, built_page, check_built_site
+from keras_a_medida.cli import main
 from keras_a_medida.config import load_site_config
 from keras_a_medida.links import check_links
 from keras_a_medida.mkdocs_hooks import make_figures
@@ -211,3 +213,12 @@ def test_the_link_checker_reports_a_missing_page_and_a_missing_anchor(tmp_path):
         ("index.html", "nowhere/", "no such file"),
     ]
     assert report.external == {"https://keras.io/": {"/index.html"}}
+
+
+def test_the_waiting_build_exits_without_building_if_never_told(tmp_path, monkeypatch, root):
+    """The suite's build process waits for "go"; if pytest stops first, it builds nothing."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    out = tmp_path / "out"
+    args = ["--root", str(root), "build-on-signal", "--", "build", "--site-dir", str(out)]
+    assert main(args) == 1
+    assert not out.exists()
