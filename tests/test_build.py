@@ -215,10 +215,10 @@ def test_the_link_checker_reports_a_missing_page_and_a_missing_anchor(tmp_path):
     assert report.external == {"https://keras.io/": {"/index.html"}}
 
 
-def test_the_waiting_build_exits_without_building_if_never_told(tmp_path, monkeypatch, root):
+def test_the_waiting_build_exits_without_building_if_never_told(site_copy, monkeypatch):
     """The suite's build process waits for "go"; if pytest stops first, it builds nothing."""
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    out = tmp_path / "out"
-    args = ["--root", str(root), "build-on-signal", "--", "build", "--site-dir", str(out)]
+    out = site_copy / "out"
+    args = ["--root", str(site_copy), "build-on-signal", "--", "build", "--site-dir", str(out)]
     assert main(args) == 1
     assert not out.exists()

@@ -95,9 +95,10 @@ def cmd_build_on_signal(args) -> int:
     """``build-on-signal``: import MkDocs and the plugins, wait for a line on stdin, build.
 
     The test suite starts it early, at normal priority, and writes ``go`` when the pages
-    have run (their outputs are what the build renders): the imports are done by then.
-    The arguments are those of ``mkdocs`` (``build --strict ...``). Exits 1 without
-    building if stdin closes first (the suite stopped).
+    have run (their outputs are what the build renders). Meanwhile it does what does
+    not need them: the imports, and the declared figures (cached for the build, which
+    reports any failure itself). The arguments are those of ``mkdocs`` (``build
+    --strict ...``). Exits 1 without building if stdin closes first (the suite stopped).
     """
     import material  # noqa: F401 - imported now, while waiting
     import mkdocs.commands.build  # noqa: F401
@@ -106,8 +107,14 @@ def cmd_build_on_signal(args) -> int:
     import mkdocstrings  # noqa: F401
     from mkdocs.__main__ import cli
 
-    from . import mkdocs_hooks  # noqa: F401
+    from .mkdocs_hooks import PluginError, figure_modules, make_figures
 
+    site = load_site_config(args.root)
+    for module, names in figure_modules(site):
+        try:
+            make_figures(module, names, site.root)
+        except PluginError:
+            pass  # the build runs it again and stops with the module's error
     if not sys.stdin.readline().strip():
         return 1
     arguments = args.mkdocs_args[1:] if args.mkdocs_args[:1] == ["--"] else args.mkdocs_args
