@@ -20,7 +20,7 @@ from keras_a_medida.config import load_site_config
 from keras_a_medida.links import check_links
 from keras_a_medida.mkdocs_hooks import make_figures
 from keras_a_medida.pages import module_directives, twin
-from keras_a_medida.pytest_plugin import background_results
+from keras_a_medida.pytest_plugin import background_results, build_arguments
 
 
 @pytest.fixture(scope="module")
@@ -122,17 +122,10 @@ def test_each_language_has_its_own_object_inventory(built, site_config):
 
 
 def _build(folder: Path) -> subprocess.CompletedProcess:
+    """Build a site copy into ``folder / "out"`` as the suite builds the site (no notebooks)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KERAS_A_MEDIDA_SKIP_NOTEBOOKS="1")
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-d",
-            str(folder / "out"),
-        ],
+        [sys.executable, "-m", "mkdocs", *build_arguments(folder, folder / "out")],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -222,3 +215,17 @@ def test_the_waiting_build_exits_without_building_if_never_told(site_copy, monke
     args = ["--root", str(site_copy), "build-on-signal", "--", "build", "--site-dir", str(out)]
     assert main(args) == 1
     assert not out.exists()
+
+
+def test_a_warning_fails_the_suites_build(site_copy):
+    """The suite's build counts warnings (``--quiet`` would hide them from ``--strict``)."""
+    edit_english(
+        site_copy,
+        "guide/functions-or-subclasses.md",
+        "## Which form",
+        "[x](gone.md)\n\n## Which form",
+    )
+    result = _build(site_copy)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    assert "WARNING" in log and "gone.md" in log, log

@@ -34,7 +34,10 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported lazily at run time: this module loads without Keras
+    import keras
 
 #: The ratio custom / built-in that every recipe should stay within.
 GOAL = 1.05
@@ -259,7 +262,9 @@ def _component(pair: Pair, side: str, recipes: dict[str, Any]) -> Any:
     }[pair.builtin]()
 
 
-def build_model(pair: Pair, side: str, settings: dict[str, Any], recipes: dict[str, Any]):
+def build_model(
+    pair: Pair, side: str, settings: dict[str, Any], recipes: dict[str, Any]
+) -> keras.Sequential:
     """The benchmark model with one side of ``pair`` in its slot, compiled.
 
     Args:
@@ -269,8 +274,8 @@ def build_model(pair: Pair, side: str, settings: dict[str, Any], recipes: dict[s
         recipes: The custom components, from the recipes factory.
 
     Returns:
-        A compiled ``keras.Sequential``: ``Dense(units)`` then ``Dense(1, sigmoid)``.
-        Every slot not being measured holds the same built-in value on both sides.
+        The compiled model, ``Dense(units)`` then ``Dense(1, sigmoid)``; every slot not
+            being measured holds the same built-in value on both sides.
     """
     import keras
 

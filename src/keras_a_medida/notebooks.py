@@ -373,7 +373,9 @@ class OutputCache:
         (self.folder / f"{key}.json").write_text(json.dumps(data), encoding="utf-8")
 
 
-def run_page_notebook(notebook, root: Path, fresh: bool, kernel: Kernel | None) -> list[CellResult]:
+def run_page_notebook(
+    notebook: nbformat.NotebookNode, root: Path, fresh: bool, kernel: Kernel | None
+) -> list[CellResult]:
     """Run a page's notebook and cache the outputs of a complete, error-free run.
 
     Args:

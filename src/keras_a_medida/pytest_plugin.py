@@ -275,6 +275,15 @@ class SharedWithTwin(pytest.Item):
 _JOBS: dict[str, dict] = {}
 
 
+def build_arguments(root: Path, site_dir: Path) -> list[str]:
+    """The ``mkdocs`` arguments of the suite's build.
+
+    Never ``--quiet``: it drops warnings before MkDocs counts them, and a strict build
+    would then pass with warnings.
+    """
+    return ["build", "--strict", "--config-file", str(root / "mkdocs.yml"), "-d", str(site_dir)]
+
+
 def _job_commands(root: Path, workdir: Path) -> dict[str, list[str]]:
     python = sys.executable
     return {
@@ -284,13 +293,7 @@ def _job_commands(root: Path, workdir: Path) -> dict[str, list[str]]:
             "keras_a_medida",
             "build-on-signal",
             "--",
-            "build",
-            "--strict",
-            "--quiet",
-            "--config-file",
-            str(root / "mkdocs.yml"),
-            "--site-dir",
-            str(workdir / "site"),
+            *build_arguments(root, workdir / "site"),
         ],
         "snippets": [
             python,
