@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml requirements.lock package-lock.json
 install: $(STAMP)  ## Create .venv and install the pinned dependencies
 
 serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000 (Spanish at /es/)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	KERAS_A_MEDIDA_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(STAMP)  ## Build the site into site/ with --strict
 	$(BIN)/mkdocs build --strict
