@@ -133,17 +133,48 @@ def url_of(base, site_dir, html):
     return base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
 
 
-def test_every_page_loads_without_errors_in_both_languages(browser, served):
+@pytest.fixture(scope="module")
+def visits(browser, served, site_config_module):
+    """Every page of the built site, loaded once, with what two tests check on it.
+
+    Returns the URLs loaded, the problems seen while each loaded (console errors, failed
+    requests), the pages axe-core audits (guide and home pages of both languages, one
+    notebook) and its serious or critical findings on each. One visit serves both
+    checks: loading a page is most of the time either takes.
+    """
     base, site_dir = served
-    pages = [p for p in sorted(site_dir.rglob("index.html"))]
-    assert len(pages) > 60
+    config = site_config_module
+    site = Site(config)
+    audited = {
+        url_of(base, site_dir, built_page(site_dir, config, lang, source))
+        for lang in config.languages
+        for source in site.pages[lang]
+        if "contributing" not in source.parts
+    }
+    audited.add(base + "notebooks/guide/losses/")
     page = new_page(browser, base)
-    problems = []
-    for html in pages:
+    loaded, problems, findings = [], [], {}
+    for html in sorted(site_dir.rglob("index.html")):
+        url = url_of(base, site_dir, html)
         page.problems.clear()
-        response = page.goto(url_of(base, site_dir, html), wait_until="load")
+        response = page.goto(url, wait_until="load")
         assert response is not None and response.ok, html
+        loaded.append(url)
         problems += [f"{html.relative_to(site_dir)}: {p}" for p in page.problems]
+        if url in audited and AXE.is_file():
+            page.add_script_tag(path=str(AXE))
+            findings[url] = page.evaluate(
+                "async () => (await axe.run({resultTypes: ['violations']})).violations"
+                ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                ".map(v => `${v.id} (${v.impact}): ${v.nodes.length} element(s),"
+                " first ${v.nodes[0].target}`)"
+            )
+    return loaded, problems, audited, findings
+
+
+def test_every_page_loads_without_errors_in_both_languages(visits):
+    loaded, problems, _, _ = visits
+    assert len(loaded) > 60
     assert problems == [], "\n".join(problems[:20])
 
 
@@ -253,30 +284,11 @@ def test_code_copied_from_each_page_runs_and_prints_what_the_page_shows(
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def test_guide_pages_have_no_serious_accessibility_violations(browser, served, site_config_module):
+def test_guide_pages_have_no_serious_accessibility_violations(visits):
     """axe-core on every guide page and the home page, both languages, and one notebook."""
     if not AXE.is_file():
         pytest.skip(f"ACCESSIBILITY TEST NOT RUN: {AXE} is missing. Install it with: npm ci")
-    base, site_dir = served
-    config = site_config_module
-    site = Site(config)
-    page = new_page(browser, base)
-    urls = [
-        url_of(base, site_dir, built_page(site_dir, config, lang, source))
-        for lang in config.languages
-        for source in site.pages[lang]
-        if "contributing" not in source.parts
-    ]
-    urls.append(base + "notebooks/guide/losses/")
-    found = []
-    for url in urls:
-        page.goto(url)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            "async () => (await axe.run({resultTypes: ['violations']})).violations"
-            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-            ".map(v => `${v.id} (${v.impact}): ${v.nodes.length} element(s),"
-            " first ${v.nodes[0].target}`)"
-        )
-        found += [f"{url}: {v}" for v in violations]
+    _, _, audited, findings = visits
+    assert set(findings) == audited, sorted(audited - set(findings))[:5]
+    found = [f"{url}: {v}" for url, violations in findings.items() for v in violations]
     assert found == [], "\n".join(found)
