@@ -232,11 +232,8 @@ def executed_notebook(page: Path, site, lang: str):
     cache = OutputCache(cache_folder(site.root))
     outputs = cache.get(cache_key(notebook, site.root, fresh))
     if outputs is None:
-        if not fresh:
-            _Notebooks.kernel = _Notebooks.kernel or Kernel()
-        results = run_page_notebook(
-            notebook, site.root, fresh, None if fresh else _Notebooks.kernel
-        )
+        _Notebooks.kernel = _Notebooks.kernel or Kernel()
+        results = run_page_notebook(notebook, site.root, fresh, _Notebooks.kernel)
         failed = [r for r in results if r.error]
         if failed or len(results) != len(blocks):
             block = blocks[len(results) - 1] if results else blocks[0]

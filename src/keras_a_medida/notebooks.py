@@ -382,10 +382,13 @@ def run_page_notebook(
         notebook: From [notebook_from_page][keras_a_medida.notebooks.notebook_from_page].
         root: The repository root (the cache lives under it).
         fresh: The page includes a ``fresh-process`` module (part of the cache key).
-        kernel: The kernel to run it in; ``None`` starts one for this page and shuts it
-            down afterwards. A page marked ``fresh`` needs a kernel that has run nothing
-            yet: a new one, or a shared one before its first page.
+        kernel: The kernel to run it in, or ``None``. A page marked ``fresh`` needs a
+            kernel that has run nothing yet: ``kernel`` if it has not (a shared one
+            before its first page), otherwise a new one. A new kernel is shut down
+            afterwards.
     """
+    if fresh and kernel is not None and kernel.used:
+        kernel = None
     own = kernel is None
     kernel = Kernel() if own else kernel
     try:

@@ -127,8 +127,6 @@ def _execute_page(page: Path, site, blocks: list[Block]):
         raise BlockError(blocks[0], "the page's notebook does not hold the page's blocks")
     fresh = needs_fresh_process(blocks, site.root)
     with _KERNEL_LOCK:
-        if fresh and _SHARED_KERNEL is not None and _SHARED_KERNEL.used:
-            return run_page_notebook(notebook, site.root, True, None)  # a kernel of its own
         return run_page_notebook(notebook, site.root, fresh, _kernel())
 
 
@@ -400,9 +398,12 @@ def _start_job(name: str) -> None:
 
 def _launch(name: str) -> None:
     """Launch a job's process. The build's waits for ``go`` on its stdin, its imports done."""
+    from .mkdocs_hooks import GUARDS_CHECKED
+
     root, workdir = _JOBS["_root"], _JOBS["_dir"]
-    # The suite runs the guards in tests/test_guards.py; its build need not repeat them.
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KERAS_A_MEDIDA_GUARDS_CHECKED="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if name == "build":  # tests/test_guards.py runs the guards; the build need not
+        env[GUARDS_CHECKED] = "1"
     log = (workdir / f"{name}.log").open("w")
     process = subprocess.Popen(
         _job_commands(root, workdir)[name],
