@@ -13,10 +13,10 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export MPLBACKEND := Agg
 
-.PHONY: help install serve build test new check lint format timings bench lock clean
+.PHONY: help install serve build test fresh-check new check lint format timings bench lock clean
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml requirements.lock package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ format: $(STAMP)  ## Let ruff fix what it can
 test: lint  ## Everything: lint, guards, page blocks, snippets, strict build
 	$(BIN)/pytest
 
+fresh-check:  ## Clone HEAD to a temp folder; new venv, registry-only install, make test
+	.ci/fresh-check
+
 timings: $(STAMP)  ## Time make test against one run of every snippet (ratio)
 	$(BIN)/python -m keras_a_medida timings
 
@@ -60,7 +63,7 @@ bench: $(STAMP)  ## Time each recipe against its built-in twin into data/bench.j
 	$(BIN)/python -m keras_a_medida bench
 
 lock: $(STAMP)  ## Rewrite requirements.lock from the venv (after changing pyproject.toml)
-	$(BIN)/python -m pip freeze --exclude-editable --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock
+	$(BIN)/python -m keras_a_medida lock
 
 clean:  ## Remove build output (keeps .venv)
 	rm -rf site .pytest_cache .ruff_cache

@@ -223,6 +223,20 @@ def cmd_bench(args) -> int:
     return bench.main(out, tiny=args.tiny)
 
 
+def cmd_lock(args) -> int:
+    """``lock``: write ``requirements.lock`` from this venv (registry releases only)."""
+    from .lock import LockError, write_lock
+
+    out = Path(args.root).resolve() / "requirements.lock"
+    try:
+        count = write_lock(out)
+    except LockError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {count} pins to {out.name}")
+    return 0
+
+
 def cmd_links(args) -> int:
     """``links``: check a built site's internal links and anchors; list external ones."""
     from .links import check_links
@@ -265,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = sub.add_parser("bench", help="time each recipe against its built-in twin")
     bench.add_argument("--tiny", action="store_true", help="a few steps, the smallest data")
     bench.add_argument("--out", help="results file (default: data/bench.json)")
+    sub.add_parser("lock", help="write requirements.lock: name==version, registry releases only")
     links = sub.add_parser("links", help="check a built site's links and anchors")
     links.add_argument("site_dir", nargs="?", default="site", help="built site (default: site)")
     args = parser.parse_args(argv)
@@ -277,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             "translation-diff": cmd_translation_diff,
             "new": cmd_new,
             "links": cmd_links,
+            "lock": cmd_lock,
             "timings": cmd_timings,
             "build-on-signal": cmd_build_on_signal,
             "bench": cmd_bench,
