@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export MPLBACKEND := Agg
 
-.PHONY: help install serve build test fresh-check new check lint format timings bench lock clean
+.PHONY: help install serve build test outputs fresh-check new check lint format timings bench lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ format: $(STAMP)  ## Let ruff fix what it can
 
 test: lint  ## Everything: lint, guards, page blocks, snippets, strict build
 	$(BIN)/pytest
+
+outputs: $(STAMP)  ## Rewrite every page's expected outputs (both languages) from what the code prints
+	$(BIN)/pytest docs --update-outputs -q
 
 fresh-check:  ## Clone HEAD to a temp folder; new venv, registry-only install, make test
 	.ci/fresh-check

@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from keras_a_medida.runner import prepare_environment
-
-prepare_environment()
-
-from tests_paths import ROOT  # noqa: E402
+from tests_paths import ROOT
 
 pytest_plugins = ["pytester"]
 
@@ -96,9 +92,7 @@ def make_site_copy(target: Path) -> Path:
     config.write_text(text[: text.index("\nnav:\n") + 1] + MINI_NAV, encoding="utf-8")
     for lang, home in MINI_HOME.items():
         (target / "docs" / lang / "index.md").write_text(home, encoding="utf-8")
-    load_site_config.cache_clear()
     stamp_translation(target / "docs/es/index.md", load_site_config(target))
-    load_site_config.cache_clear()
     return target
 
 
@@ -115,8 +109,62 @@ def edit_english(root: Path, page: str, old: str, new: str) -> None:
     from keras_a_medida.config import load_site_config
 
     edit(root / "docs/en" / page, old, new)
-    load_site_config.cache_clear()
     site = load_site_config(root)
     for lang in site.languages[1:]:
         stamp_translation(site.lang_dir(lang) / page, site)
-    load_site_config.cache_clear()
+
+
+#: A two-block page of plain Python, for tests of the runner: no Keras, a fast kernel.
+PAGE = "docs/en/guide/steps.md"
+ES_PAGE = "docs/es/guide/steps.md"
+MODULE = "snippets/demo/steps.py"
+
+STEPS = """\
+\"\"\"Two steps that share a namespace: plain Python, for the page runner's tests.\"\"\"
+
+# --8<-- [start:define]
+numbers = [3, 1, 2]
+print(sorted(numbers))
+# --8<-- [end:define]
+
+# --8<-- [start:reuse]
+config = {"config": "penalty", "numbers": numbers}
+print(config["config"])
+# --8<-- [end:reuse]
+
+assert config["numbers"] == [3, 1, 2]
+"""
+
+PAGES = {
+    PAGE: "# Steps\n\nFirst a list.\n\n{define}\nThen a name from the block above.\n\n{reuse}",
+    ES_PAGE: "# Pasos\n\nPrimero, una lista.\n\n{define}\nLuego, un nombre del bloque "
+    "anterior.\n\n{reuse}",
+}
+BLOCK = (
+    '```python\n--8<-- "demo/steps.py:{section}"\n```\n\n'
+    "<!--pytest-codeblocks:expected-output-->\n```text\n{output}\n```\n"
+)
+
+
+@pytest.fixture
+def steps_site(site_copy):
+    """The site copy plus the two-block page ``guide/steps.md`` in both languages."""
+    (site_copy / MODULE).parent.mkdir(parents=True)
+    (site_copy / MODULE).write_text(STEPS, encoding="utf-8")
+    for page, text in PAGES.items():
+        blocks = {
+            "define": BLOCK.format(section="define", output="[1, 2, 3]"),
+            "reuse": BLOCK.format(section="reuse", output="penalty"),
+        }
+        (site_copy / page).write_text(text.format(**blocks), encoding="utf-8")
+    from keras_a_medida.checks import stamp_translation
+
+    stamp_translation(site_copy / ES_PAGE, site_of(site_copy))
+    return site_copy
+
+
+def site_of(root):
+    """The configuration of the site at ``root``."""
+    from keras_a_medida.config import load_site_config
+
+    return load_site_config(root)

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-
-import pytest
+import subprocess
+import sys
 
 from keras_a_medida import bench
-from keras_a_medida.pytest_plugin import run_in_shared_kernel
 from tests_paths import ROOT
 
 
-@pytest.mark.kernel  # runs where TensorFlow is already imported
 def test_tiny_benchmark_writes_sound_results(tmp_path):
     out = tmp_path / "bench.json"
-    argv = ["--root", str(ROOT), "bench", "--tiny", "--out", str(out)]
-    run = run_in_shared_kernel(f"from keras_a_medida.cli import main\nassert main({argv!r}) == 0")
-    assert run.error is None, run.error
+    argv = [sys.executable, "-m", "keras_a_medida", "--root", str(ROOT), "bench", "--tiny"]
+    run = subprocess.run([*argv, "--out", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
     assert bench.validate(results) == []
     assert results["settings"]["tiny"] is True

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from keras_a_medida.checks import Site, built_page
-from keras_a_medida.pages import twin
-from keras_a_medida.pytest_plugin import background_results
+from keras_a_medida.checks import Site
+from keras_a_medida.pages import Page
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 INSTALL = "apt-get update && apt-get install -y chromium"
@@ -32,7 +31,6 @@ if not Path(CHROMIUM).exists():
     )
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = pytest.mark.background("build")
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -55,10 +53,9 @@ KNOWN = ("/sitemap.xml",)
 
 
 @pytest.fixture(scope="module")
-def served(site_config_module):
-    job = background_results("build")
-    assert job["returncode"] == 0, job["output"]
-    site_dir = job["dir"] / "site"
+def served(site_config_module, built_site):
+    assert built_site.returncode == 0, built_site.output
+    site_dir = built_site.site_dir
     prefix = site_config_module.url_path
 
     class Handler(SimpleHTTPRequestHandler):
@@ -146,7 +143,7 @@ def visits(browser, served, site_config_module):
     config = site_config_module
     site = Site(config)
     audited = {
-        url_of(base, site_dir, built_page(site_dir, config, lang, source))
+        url_of(base, site_dir, Page.of(source, config).built_html(site_dir))
         for lang in config.languages
         for source in site.pages[lang]
         if "contributing" not in source.parts
@@ -184,9 +181,8 @@ def test_switcher_search_theme_and_phone_width(browser, served, site_config_modu
     site = Site(config)
     page = new_page(browser, base)
     for source in site.pages[config.default_language]:
-        mirror = twin(source, config, "es")
-        page.goto(url_of(base, site_dir, built_page(site_dir, config, "en", source)))
-        expected = url_of(base, site_dir, built_page(site_dir, config, "es", mirror))
+        page.goto(url_of(base, site_dir, Page.of(source, config).built_html(site_dir)))
+        expected = url_of(base, site_dir, Page.of(source, config).twin("es").built_html(site_dir))
         page.evaluate("document.querySelector('a[hreflang=es]').click()")
         try:
             page.wait_for_url(f"{expected}*", timeout=10000)
@@ -216,7 +212,7 @@ def test_switcher_search_theme_and_phone_width(browser, served, site_config_modu
     phone = new_page(browser, base, viewport={"width": 375, "height": 740})
     for lang in config.languages:
         for source in site.pages[lang]:
-            phone.goto(url_of(base, site_dir, built_page(site_dir, config, lang, source)))
+            phone.goto(url_of(base, site_dir, Page.of(source, config).built_html(site_dir)))
             width = phone.evaluate("document.documentElement.scrollWidth")
             assert width <= 376, f"{source}: the page is {width}px wide on a 375px screen"
     notebook = base + "notebooks/guide/losses/"
@@ -261,7 +257,7 @@ def test_code_copied_from_each_page_runs_and_prints_what_the_page_shows(
             code = "".join(b.code for b in blocks)
             if not blocks or "from keras_a_medida" in code or "import keras_a_medida" in code:
                 continue  # the benchmarks page reads the repository's data via the tooling
-            url = url_of(base, site_dir, built_page(site_dir, config, "en", source))
+            url = url_of(base, site_dir, Page.of(source, config).built_html(site_dir))
             texts = _copied_blocks(page, url)
             assert len(texts) == len(blocks), f"{url}: {len(texts)} copy buttons"
             workdir = tmp_path / source.stem

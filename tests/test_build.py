@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -14,29 +12,24 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from conftest import edit_english, make_site_copy
-from keras_a_medida.checks import Site, built_page, check_built_site
-from keras_a_medida.cli import main
+from keras_a_medida.checks import Site, check_built_site
 from keras_a_medida.config import load_site_config
 from keras_a_medida.links import check_links
 from keras_a_medida.mkdocs_hooks import make_figures
-from keras_a_medida.pages import module_directives, twin
-from keras_a_medida.pytest_plugin import background_results, build_arguments
+from keras_a_medida.pages import Page, module_directives
+from keras_a_medida.pytest_plugin import build_command
 
 
 @pytest.fixture(scope="module")
-def built():
-    job = background_results("build")
-    assert job["returncode"] == 0, "mkdocs build --strict failed:\n" + job["output"]
-    return job["dir"] / "site"
+def built(built_site):
+    assert built_site.returncode == 0, "mkdocs build --strict failed:\n" + built_site.output
+    return built_site.site_dir
 
 
-@pytest.mark.background("build")
-def test_strict_build_passes_with_no_warning(built):
-    job = background_results("build")
-    assert "WARNING" not in job["output"], job["output"]
+def test_strict_build_passes_with_no_warning(built, built_site):
+    assert "WARNING" not in built_site.output, built_site.output
 
 
-@pytest.mark.background("build")
 def test_every_block_shown_is_a_block_the_tests_run(built, site_config):
     """The built HTML shows exactly the python blocks the tests run, page by page."""
     assert check_built_site(built, site_config) == []
@@ -86,11 +79,7 @@ def test_a_warning_fails_the_suites_build(altered_copy):
 @pytest.mark.slow
 def test_a_block_pytest_codeblocks_would_skip_is_caught_in_the_built_site(altered_copy):
     site_copy, _ = altered_copy  # written in full: strict mode aborts after the last page
-    load_site_config.cache_clear()
-    try:
-        found = [str(p) for p in check_built_site(site_copy / "out", load_site_config(site_copy))]
-    finally:
-        load_site_config.cache_clear()
+    found = [str(p) for p in check_built_site(site_copy / "out", load_site_config(site_copy))]
     counts = [
         re.search(
             r"functions-or-subclasses.md:1: the built page shows (\d+) python blocks "
@@ -103,13 +92,12 @@ def test_a_block_pytest_codeblocks_would_skip_is_caught_in_the_built_site(altere
     assert not any("index.md" in p for p in found), found  # the figure block is run
 
 
-@pytest.mark.background("build")
 def test_language_switcher_lands_on_the_same_page(built, site_config):
     site = Site(site_config)
     prefix = site_config.url_path
     for lang in site_config.languages:
         for page in site.pages[lang]:
-            here = built_page(built, site_config, lang, page)
+            here = Page.of(page, site_config).built_html(built)
             html = here.read_text(encoding="utf-8")
             for other in site_config.languages:
                 href = re.search(rf'<a href="([^"]*)" hreflang="{other}"', html)
@@ -119,12 +107,10 @@ def test_language_switcher_lands_on_the_same_page(built, site_config):
                     target = (built / link[len(prefix) :]).resolve()
                 else:
                     target = (here.parent / link).resolve()
-                mirror = twin(page, site_config, other)
-                expected = built_page(built, site_config, other, mirror).parent.resolve()
-                assert target == expected, f"{site.rel(page)} → {other}: {href[1]}"
+                expected = Page.of(page, site_config).twin(other).built_html(built).parent
+                assert target == expected.resolve(), f"{site.rel(page)} → {other}: {href[1]}"
 
 
-@pytest.mark.background("build")
 def test_each_language_has_its_own_object_inventory(built, site_config):
     for lang in site_config.languages:
         base = built / site_config.lang_prefix(lang)
@@ -136,9 +122,9 @@ def test_each_language_has_its_own_object_inventory(built, site_config):
 
 def _build(folder: Path) -> subprocess.CompletedProcess:
     """Build a site copy into ``folder / "out"`` as the suite builds the site (no notebooks)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KERAS_A_MEDIDA_SKIP_NOTEBOOKS="1")
+    env = dict(os.environ, KERAS_A_MEDIDA_SKIP_NOTEBOOKS="1")
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", *build_arguments(folder, folder / "out")],
+        build_command(folder / "out"),
         cwd=folder,
         capture_output=True,
         text=True,
@@ -195,7 +181,6 @@ def test_declared_figures_are_made_and_published_per_language(altered_copy, tmp_
         make_figures(broken, names, tmp_path)
 
 
-@pytest.mark.background("build")
 def test_every_internal_link_and_anchor_resolves(built, site_config):
     """Links in the HTML readers get, both languages, notebooks and switcher included."""
     prefix = site_config.url_path
@@ -218,12 +203,3 @@ def test_the_link_checker_reports_a_missing_page_and_a_missing_anchor(tmp_path):
         ("index.html", "nowhere/", "no such file"),
     ]
     assert report.external == {"https://keras.io/": {"/index.html"}}
-
-
-def test_the_waiting_build_exits_without_building_if_never_told(site_copy, monkeypatch):
-    """The suite's build process waits for "go"; if pytest stops first, it builds nothing."""
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    out = site_copy / "out"
-    args = ["--root", str(site_copy), "build-on-signal", "--", "build", "--site-dir", str(out)]
-    assert main(args) == 1
-    assert not out.exists()

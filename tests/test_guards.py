@@ -13,11 +13,7 @@ MODULE = "snippets/choosing/regularizer_forms.py"
 
 
 def problems_in(root):
-    load_site_config.cache_clear()
-    try:
-        return [str(p) for p in run_checks(load_site_config(root))]
-    finally:
-        load_site_config.cache_clear()
+    return [str(p) for p in run_checks(load_site_config(root))]
 
 
 def test_the_site_passes_every_guard(root):
@@ -115,10 +111,8 @@ def test_anchor_mismatch_is_reported_with_the_fix(site_copy):
 
 def test_snippets_without_check_paths_is_refused(site_copy):
     edit(site_copy / "mkdocs.yml", "check_paths: true", "check_paths: false")
-    load_site_config.cache_clear()
     with pytest.raises(SiteConfigError, match="check_paths: true"):
         load_site_config(site_copy)
-    load_site_config.cache_clear()
 
 
 def test_translation_that_fell_behind_is_reported_until_restamped(site_copy):
@@ -131,7 +125,6 @@ def test_translation_that_fell_behind_is_reported_until_restamped(site_copy):
         and f"python -m keras_a_medida stamp docs/es/{PAGE}" in p
         for p in found
     ), found
-    load_site_config.cache_clear()
     stamp_translation(spanish, load_site_config(site_copy))
     assert problems_in(site_copy) == []
 

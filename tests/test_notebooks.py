@@ -6,13 +6,11 @@ import json
 import re
 
 import nbformat
-import pytest
 
-from keras_a_medida.checks import Site, built_page
+from keras_a_medida.checks import Site
 from keras_a_medida.mkdocs_hooks import _write_if_changed
-from keras_a_medida.notebooks import code_cells, merge_streams, notebook_from_page, notebook_path
-from keras_a_medida.pages import twin
-from keras_a_medida.pytest_plugin import background_results
+from keras_a_medida.notebooks import code_cells, notebook_from_page
+from keras_a_medida.pages import Page
 
 
 def notebook_pages(site_config):
@@ -50,14 +48,12 @@ def test_unchanged_notebook_is_not_rewritten(tmp_path):
     assert path.stat().st_mtime_ns == before
 
 
-@pytest.mark.background("build")
-def test_built_notebooks_are_executed_rendered_and_linked(site_config):
-    job = background_results("build")
-    assert job["returncode"] == 0, job["output"]
-    out = job["dir"] / "site"
-    for lang, page, blocks in notebook_pages(site_config):
-        rel = notebook_path(page, site_config, lang)[: -len(".ipynb")]
-        folder = out / site_config.lang_prefix(lang) / rel
+def test_built_notebooks_are_executed_rendered_and_linked(site_config, built_site):
+    assert built_site.returncode == 0, built_site.output
+    out = built_site.site_dir
+    for _, page, blocks in notebook_pages(site_config):
+        this = Page.of(page, site_config)
+        folder = out / this.notebook_url
         html = (folder / "index.html").read_text(encoding="utf-8")
         assert "jupyter-wrapper" in html and '"cells":' not in html, f"{folder}: not rendered"
         notebook = nbformat.read(folder / f"{folder.name}.ipynb", as_version=4)
@@ -68,11 +64,10 @@ def test_built_notebooks_are_executed_rendered_and_linked(site_config):
         assert not errors, f"{folder}: {errors[0]['ename']}"
         for other in site_config.languages:
             href = re.search(rf'<a href="([^"]*)" hreflang="{other}"', html)
-            mirror = notebook_path(twin(page, site_config, other), site_config, other)
             target = (folder / href[1]).resolve()
-            expected = (out / site_config.lang_prefix(other) / mirror[:-6]).resolve()
+            expected = (out / this.twin(other).notebook_url).resolve()
             assert target == expected, f"{folder}: switcher to {other} goes to {href[1]}"
-        guide = built_page(out, site_config, lang, page)
+        guide = this.built_html(out)
         links = re.findall(
             r'class="kam-notebook"><a class="md-button" href="([^"]+)"',
             guide.read_text(encoding="utf-8"),
@@ -80,33 +75,12 @@ def test_built_notebooks_are_executed_rendered_and_linked(site_config):
         assert links and (guide.parent / links[0]).resolve() == folder.resolve(), guide
 
 
-@pytest.mark.background("build")
-def test_search_lists_the_guide_pages_not_their_notebooks(site_config):
-    job = background_results("build")
-    assert job["returncode"] == 0, job["output"]
-    index = job["dir"] / "site" / "search/search_index.json"  # one index, every language
+def test_search_lists_the_guide_pages_not_their_notebooks(site_config, built_site):
+    assert built_site.returncode == 0, built_site.output
+    index = built_site.site_dir / "search/search_index.json"  # one index, every language
     locations = [doc["location"] for doc in json.loads(index.read_text())["docs"]]
     for lang in site_config.languages:
         guide = f"{site_config.lang_prefix(lang)}guide/metrics/"
         assert guide in locations, f"{index}: {guide} is not indexed"
     notebooks = sorted({loc.split("#")[0] for loc in locations if "notebooks/" in loc})
     assert notebooks == [], f"{index} lists notebook pages: {notebooks[:4]}"
-
-
-def test_stream_chunks_are_joined_in_order():
-    """The kernel's chunking varies run to run; stored outputs must not."""
-    text = nbformat.v4.new_output
-    chunks = [
-        text("stream", name="stdout", text="steps:"),
-        text("stream", name="stdout", text=" 1\n"),
-        text("display_data", data={"text/plain": "<Figure>"}),
-        text("stream", name="stdout", text="after\n"),
-        text("stream", name="stderr", text="warn\n"),
-    ]
-    merged = merge_streams(chunks)
-    assert [(o.output_type, o.get("name"), o.get("text")) for o in merged] == [
-        ("stream", "stdout", "steps: 1\n"),
-        ("display_data", None, None),
-        ("stream", "stdout", "after\n"),
-        ("stream", "stderr", "warn\n"),
-    ]

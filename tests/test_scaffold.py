@@ -8,9 +8,9 @@ import pytest
 
 from keras_a_medida.checks import run_checks, stamp_translation
 from keras_a_medida.config import load_site_config
-from keras_a_medida.pytest_plugin import _execute_page
+from keras_a_medida.notebooks import run_page
+from keras_a_medida.pages import read_blocks
 from keras_a_medida.scaffold import ScaffoldError, scaffold
-from test_page_runner import python_blocks
 
 MODULE = "snippets/metrics/my_metric.py"
 EN, ES = "docs/en/guide/my-metric.md", "docs/es/guide/my-metric.md"
@@ -41,15 +41,11 @@ assert keras.__version__.startswith("3.")
 
 
 def fresh(root):
-    load_site_config.cache_clear()
     return load_site_config(root)
 
 
 def problems(root):
-    try:
-        return [str(p) for p in run_checks(fresh(root))]
-    finally:
-        load_site_config.cache_clear()
+    return [str(p) for p in run_checks(fresh(root))]
 
 
 def fill(path, replacements):
@@ -60,8 +56,7 @@ def fill(path, replacements):
     path.write_text(text, encoding="utf-8")
 
 
-@pytest.mark.kernel
-def test_scaffold_fails_with_what_is_left_then_passes_when_filled(site_copy):
+def test_scaffold_fails_with_what_is_left_then_passes_when_filled(site_copy, kernel):
     written = scaffold(fresh(site_copy), "metrics/my_metric")
     assert [p.relative_to(site_copy).as_posix() for p in written] == [MODULE, EN, ES, "mkdocs.yml"]
     found = problems(site_copy)
@@ -70,7 +65,7 @@ def test_scaffold_fails_with_what_is_left_then_passes_when_filled(site_copy):
     assert not any("twin" in p or "anchor" in p or "not shown" in p for p in found), found
 
     site = fresh(site_copy)
-    results = _execute_page(site_copy / EN, site, python_blocks(site_copy / EN, site))
+    results = run_page(site_copy / EN, site, kernel)
     assert len(results) == 2 and results[0].error is None
     assert "NotImplementedError: TODO: write my_metric in snippets/metrics/my_metric.py" in (
         results[1].error
@@ -91,8 +86,8 @@ def test_scaffold_fails_with_what_is_left_then_passes_when_filled(site_copy):
     stamp_translation(site_copy / ES, fresh(site_copy))
     assert problems(site_copy) == []
     site = fresh(site_copy)
-    blocks = python_blocks(site_copy / EN, site)
-    results = _execute_page(site_copy / EN, site, blocks)
+    blocks = [b for b in read_blocks(site_copy / EN, site) if b.is_python]
+    results = run_page(site_copy / EN, site, kernel)
     assert [r.error for r in results] == [None, None]
     assert results[1].stdout == blocks[1].expected_output == "1.0\n"
 

@@ -6,18 +6,15 @@ import pytest
 
 from keras_a_medida.cli import snippet_modules
 from keras_a_medida.config import load_site_config
-from keras_a_medida.pytest_plugin import background_results, load_snippet_results
 from tests_paths import ROOT
 
 MODULES = [m.relative_to(ROOT).as_posix() for m in snippet_modules(ROOT)]
 
 
-@pytest.mark.background("snippets")
 @pytest.mark.parametrize("module", MODULES)
-def test_module_runs_standalone_and_checks_itself(module):
-    results = load_snippet_results(background_results("snippets"))
-    assert module in results, f"{module} was not run"
-    assert results[module]["ok"], f"{module} failed:\n{results[module]['error']}"
+def test_module_runs_standalone_and_checks_itself(module, snippet_results):
+    assert module in snippet_results, f"{module} was not run"
+    assert snippet_results[module]["ok"], f"{module} failed:\n{snippet_results[module]['error']}"
 
 
 def test_there_are_snippets():

@@ -17,7 +17,7 @@ import markdown
 from pymdownx.snippets import SnippetMissingError, SnippetPreprocessor
 
 from .config import SiteConfig
-from .pages import Block, Expander, PageError, iter_pages, page_plan, read_blocks, twin
+from .pages import Block, Expander, Page, PageError, iter_pages, page_plan, read_blocks, twin
 
 
 @dataclass(frozen=True, order=True)
@@ -453,13 +453,6 @@ _SHOWN_BLOCK = re.compile(
 )
 
 
-def built_page(site_dir: Path, config: SiteConfig, lang: str, page: Path) -> Path:
-    """The HTML file that ``mkdocs build`` made from ``page`` (a source under ``docs/``)."""
-    stem = page.relative_to(config.lang_dir(lang)).with_suffix("")
-    folder = stem.parent if stem.name == "index" else stem
-    return site_dir / config.lang_prefix(lang) / folder / "index.html"
-
-
 def check_built_site(site_dir: Path, config: SiteConfig) -> list[Problem]:
     """Every code block a reader sees in the built HTML is one the tests run or check.
 
@@ -473,7 +466,7 @@ def check_built_site(site_dir: Path, config: SiteConfig) -> list[Problem]:
     problems = []
     for lang in config.languages:
         for page in site.pages[lang]:
-            html = built_page(site_dir, config, lang, page)
+            html = Page.of(page, config).built_html(site_dir)
             if not html.is_file():
                 problems.append(Problem(site.rel(page), 1, f"not built: {html}", "add it to nav"))
                 continue

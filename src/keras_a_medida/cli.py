@@ -25,8 +25,7 @@ from .checks import (
     stamp_translation,
 )
 from .config import SiteConfigError, load_site_config
-from .notebooks import Kernel, notebook_from_page
-from .pages import language_of, read_blocks, twin
+from .pages import twin
 from .runner import prepare_environment, run_module
 from .scaffold import ScaffoldError, scaffold
 
@@ -72,55 +71,6 @@ def cmd_run_snippets(args) -> int:
     return 0 if all(r["ok"] for r in results.values()) else 1
 
 
-def cmd_run_page(args) -> int:
-    """``run-page``: run a page's notebook in a new kernel; print each block's output."""
-    prepare_environment()
-    site = load_site_config(args.root)
-    page = Path(args.page).resolve()
-    notebook = notebook_from_page(page, site, language_of(page, site))
-    kernel = Kernel()
-    try:
-        results = kernel.run(notebook)
-    finally:
-        kernel.shutdown()
-    blocks = [b for b in read_blocks(page, site) if b.is_python]
-    for block, result in zip(blocks, results, strict=False):
-        print(f"--- {block.location}")
-        print(result.error or result.stdout, end="")
-    complete = len(results) == len(blocks) and not any(r.error for r in results)
-    return 0 if complete else 1
-
-
-def cmd_build_on_signal(args) -> int:
-    """``build-on-signal``: import MkDocs and the plugins, wait for a line on stdin, build.
-
-    The test suite starts it early, at normal priority, and writes ``go`` when the pages
-    have run (their outputs are what the build renders). Meanwhile it does what does
-    not need them: the imports, and the declared figures (cached for the build, which
-    reports any failure itself). The arguments are those of ``mkdocs`` (``build
-    --strict ...``). Exits 1 without building if stdin closes first (the suite stopped).
-    """
-    import material  # noqa: F401 - imported now, while waiting
-    import mkdocs.commands.build  # noqa: F401
-    import mkdocs_jupyter.plugin  # noqa: F401
-    import mkdocs_static_i18n  # noqa: F401
-    import mkdocstrings  # noqa: F401
-    from mkdocs.__main__ import cli
-
-    from .mkdocs_hooks import PluginError, figure_modules, make_figures
-
-    site = load_site_config(args.root)
-    for module, names in figure_modules(site):
-        try:
-            make_figures(module, names, site.root)
-        except PluginError:
-            pass  # the build runs it again and stops with the module's error
-    if not sys.stdin.readline().strip():
-        return 1
-    arguments = args.mkdocs_args[1:] if args.mkdocs_args[:1] == ["--"] else args.mkdocs_args
-    return cli.main(arguments, prog_name="mkdocs", standalone_mode=True)
-
-
 def cmd_stamp(args) -> int:
     """``stamp``: record the English version each translated page follows."""
     site = load_site_config(args.root)
@@ -149,9 +99,11 @@ def cmd_translation_diff(args) -> int:
 
     for commit in git("log", "--format=%H", "--", rel).split():
         text = git("show", f"{commit}:{rel}")
-        scratch = Path(tempfile.mkdtemp()) / "page.md"
-        scratch.write_text(text, encoding="utf-8")
-        if content_hash(scratch) == recorded:
+        with tempfile.TemporaryDirectory() as folder:
+            scratch = Path(folder) / "page.md"
+            scratch.write_text(text, encoding="utf-8")
+            same = content_hash(scratch) == recorded
+        if same:
             print(git("diff", commit, "--", rel) or f"{rel}: no change since {commit[:10]}")
             return 0
     print(f"error: no commit of {rel} has hash {recorded!r}", file=sys.stderr)
@@ -259,8 +211,6 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run-snippets", help="run snippets modules as scripts")
     run.add_argument("modules", nargs="*", help="modules to run (default: all)")
     run.add_argument("--json", help="write per-module results to this file")
-    page = sub.add_parser("run-page", help="run a page as a notebook, print each block's output")
-    page.add_argument("page", help="a page under docs/")
     stamp = sub.add_parser("stamp", help="record which English version a translation follows")
     stamp.add_argument("pages", nargs="+", help="translated pages, e.g. docs/es/index.md")
     diff = sub.add_parser(
@@ -269,8 +219,6 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("page", help="a translated page")
     new = sub.add_parser("new", help="scaffold a component: snippet, pages, nav")
     new.add_argument("component", help="topic/name, e.g. metrics/my_metric")
-    waiting = sub.add_parser("build-on-signal", help="import, wait for 'go' on stdin, build")
-    waiting.add_argument("mkdocs_args", nargs=argparse.REMAINDER, help="mkdocs arguments")
     timing = sub.add_parser("timings", help="time make test against the snippets, A B A B")
     timing.add_argument("--rounds", type=int, default=2, help="rounds of A B (default 2)")
     timing.add_argument(
@@ -287,14 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         commands = {
             "check": cmd_check,
             "run-snippets": cmd_run_snippets,
-            "run-page": cmd_run_page,
             "stamp": cmd_stamp,
             "translation-diff": cmd_translation_diff,
             "new": cmd_new,
             "links": cmd_links,
             "lock": cmd_lock,
             "timings": cmd_timings,
-            "build-on-signal": cmd_build_on_signal,
             "bench": cmd_bench,
         }
         return commands[args.command](args)

@@ -6,7 +6,6 @@ snippets are, which languages the site has and how pymdownx.snippets is configur
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -87,7 +86,6 @@ def _i18n_languages(plugins: list, path: Path) -> tuple[str, ...]:
     raise SiteConfigError(f"{path}: the 'i18n' plugin is not configured")
 
 
-@functools.cache
 def load_site_config(root: Path | str = ".") -> SiteConfig:
     """Load and check ``mkdocs.yml`` in ``root``.
 

@@ -31,10 +31,9 @@ from .notebooks import (
     data_digest,
     fill_outputs,
     notebook_from_page,
-    notebook_path,
     run_page_notebook,
 )
-from .pages import Expander, iter_pages, module_directives, read_blocks
+from .pages import Expander, Page, iter_pages, module_directives, read_blocks
 from .runner import ENVIRONMENT, needs_fresh_process, prepare_environment
 
 
@@ -62,23 +61,15 @@ def _language(config) -> str:
     return str(config.theme.get("language") or "")
 
 
-GUARDS_CHECKED = "KERAS_A_MEDIDA_GUARDS_CHECKED"
-"""Set (to ``1``) by the test suite for its own build: ``tests/test_guards.py`` runs the
-same guards, and the build is the last thing the suite waits for."""
-
-
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen the language
 def run_guards(files, config):
     """Run every guard once per build, while the default language builds.
 
-    Skipped when [GUARDS_CHECKED][keras_a_medida.mkdocs_hooks.GUARDS_CHECKED] is set.
-
     Raises:
         PluginError: Listing each problem with its file, line and fix.
     """
-    load_site_config.cache_clear()  # `mkdocs serve` rebuilds after edits
     site = load_site_config(Path(config.config_file_path).parent)
-    if _language(config) != site.default_language or os.environ.get(GUARDS_CHECKED) == "1":
+    if _language(config) != site.default_language:
         return files
     problems = run_checks(site)
     if problems:
@@ -275,7 +266,8 @@ def publish_notebooks(files, config):
     md = anchor_renderer(site)
     try:
         for page in _notebook_pages(site, lang):
-            rel = notebook_path(page, site, lang)
+            this = Page.of(page, site)
+            rel = this.notebook
             notebook = executed_notebook(page, site, lang)
             _write_if_changed(root / lang / rel, nbformat.writes(notebook) + "\n")
             inner = File(
@@ -284,7 +276,7 @@ def publish_notebooks(files, config):
                 dest_dir=config.site_dir,
                 use_directory_urls=config.use_directory_urls,
             )
-            url_of = {o: f"{site.lang_prefix(o)}{rel[: -len('.ipynb')]}/" for o in site.languages}
+            url_of = {o: this.twin(o).notebook_url for o in site.languages}
             inner.locale = lang
             inner.locale_alternate_of = rel
             inner.alternates = {o: SimpleNamespace(url=u) for o, u in url_of.items()}
@@ -295,7 +287,7 @@ def publish_notebooks(files, config):
             wrapped.dest_path = url_of[lang] + "index.html"
             wrapped.abs_dest_path = str(Path(config.site_dir) / wrapped.dest_path)
             files.append(wrapped)
-            _Notebooks.pages[lang][page.relative_to(site.lang_dir(lang)).as_posix()] = rel
+            _Notebooks.pages[lang][this.rel] = this.notebook_url
             _Notebooks.anchors[f"{lang}/{rel}"] = [a for a, _ in heading_anchors(page, md)]
     finally:
         if _Notebooks.kernel is not None:
@@ -360,14 +352,12 @@ def on_page_markdown(markdown, page, config, files):
     """Under a guide page's title, link to its notebook twin and to the ``.ipynb``."""
     lang = _language(config)
     src = page.file.src_uri.split("/", 1)[-1]  # without the language folder
-    rel = _Notebooks.pages.get(lang, {}).get(src)
-    if rel is None or not src.endswith(".md"):
+    target = _Notebooks.pages.get(lang, {}).get(src)
+    if target is None or not src.endswith(".md"):
         return markdown
-    site = load_site_config(Path(config.config_file_path).parent)
-    target = f"{site.lang_prefix(lang)}{rel[: -len('.ipynb')]}/"
     here = get_relative_url(target, page.url)
     links = NOTEBOOK_LINKS.get(lang, NOTEBOOK_LINKS["en"]).format(
-        page=here, download=f"{here}{Path(rel).name}"
+        page=here, download=f"{here}{Path(src).stem}.ipynb"
     )
     lines = markdown.split("\n")
     for index, line in enumerate(lines):

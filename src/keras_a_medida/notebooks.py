@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,12 +33,14 @@ import nbformat
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbconvert.filters import strip_ansi
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from .config import SiteConfig
-from .pages import Block, Expander, read_blocks
+from .pages import Block, Expander, Page, PageError, read_blocks, url_path
+from .runner import needs_fresh_process
 
 KERNEL_NAME = "python3"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
 _TAB = re.compile(r'^(?P<indent>\s*)===\+?\s+"(?P<label>[^"]*)"\s*$')
 _ANCHOR = re.compile(r"\s*\{\s*#[\w-]+\s*\}\s*$")
@@ -73,21 +76,6 @@ def pinned_versions(root: Path) -> dict[str, str]:
     return versions
 
 
-def page_url(site: SiteConfig, page: Path, lang: str) -> str:
-    """The page's absolute URL on the published site."""
-    rel = page.relative_to(site.lang_dir(lang)).with_suffix("")
-    path = "" if rel.name == "index" else rel.as_posix() + "/"
-    if rel.name == "index" and rel.parent != Path("."):
-        path = rel.parent.as_posix() + "/"
-    return urljoin(site.site_url, site.lang_prefix(lang) + path)
-
-
-def notebook_path(page: Path, site: SiteConfig, lang: str) -> str:
-    """Where a page's notebook lives in the site: ``notebooks/<page path>.ipynb``."""
-    rel = page.relative_to(site.lang_dir(lang)).with_suffix(".ipynb")
-    return f"notebooks/{rel.as_posix()}"
-
-
 def _absolute_links(text: str, base: str) -> str:
     def fix(match):
         target = match["target"]
@@ -95,8 +83,7 @@ def _absolute_links(text: str, base: str) -> str:
             return match[0]
         path, _, anchor = target.partition("#")
         if path.endswith(".md"):
-            path = path[: -len(".md")]
-            path = path[: -len("index")] if path.endswith("index") else path + "/"
+            path = url_path(path)
         url = urljoin(base, path) + (f"#{anchor}" if anchor else "")
         return f"{match['bang']}[{match['text']}]({url})"
 
@@ -172,7 +159,7 @@ def notebook_from_page(
                 while not lines[stop].lstrip().startswith("```"):
                     stop += 1
                 skip.update(range(number, stop + 1))
-    base = page_url(site, page, lang)
+    base = Page(site, lang, page.resolve().relative_to(site.lang_dir(lang)).as_posix()).absolute_url
     versions = pinned_versions(site.root)
     cells = []
     prose: list[str] = []
@@ -274,6 +261,8 @@ class Kernel:
         self.manager.start_kernel(extra_arguments=KERNEL_OPTIONS)
         self.used = False  # True once a notebook ran: the kernel is no longer fresh
         self.client = None  # one client for every run: a new one waits ~0.2 s for the kernel
+        self.scratch = tempfile.TemporaryDirectory(prefix="kam-kernel-")  # each run's cwd
+        self.workdir = None
 
     def run(self, notebook) -> list[CellResult]:
         """Execute ``notebook``'s code cells in order; stop at the first error.
@@ -283,7 +272,7 @@ class Kernel:
             The notebook's code cells receive their outputs.
         """
         self.used = True
-        workdir = tempfile.mkdtemp(prefix="kam-notebook-")
+        workdir = tempfile.mkdtemp(dir=self.scratch.name)
         reset = nbformat.v4.new_code_cell(RESET.format(workdir=workdir))
         reset["id"] = "reset"
         runnable = nbformat.v4.new_notebook(cells=[reset, *notebook.cells])
@@ -297,18 +286,21 @@ class Kernel:
         except CellExecutionError:
             pass
         self.client = client.kc
+        if self.workdir:  # the kernel has left it for ``workdir``
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        self.workdir = workdir
         results = []
         for cell in runnable.cells[1:]:
             if cell.cell_type != "code":
                 continue
             if cell.get("execution_count") is None and not cell.outputs:
                 break
-            cell.outputs = merge_streams(cell.outputs)
+            _COALESCE.preprocess_cell(cell, {}, 0)
             stdout = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
             errors = [o for o in cell.outputs if o.output_type == "error"]
             error = None
             if errors:
-                error = _ANSI.sub("", "\n".join(errors[0].get("traceback", [])))
+                error = strip_ansi("\n".join(errors[0].get("traceback", [])))
             results.append(CellResult(stdout, error, list(cell.outputs)))
             if error:
                 break
@@ -324,30 +316,14 @@ class Kernel:
         if self.client is not None:
             self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
+        self.scratch.cleanup()
 
 
-def merge_streams(outputs: list) -> list:
-    """Join adjacent stream outputs of the same name (``stdout`` or ``stderr``).
-
-    The kernel flushes a cell's prints in chunks whose boundaries depend on timing, so
-    the same output could be stored as one piece or three. Joined, it is stored the
-    same way every run, and a rebuilt notebook is byte-identical (mkdocs-jupyter's
-    cache hits, ``mkdocs serve`` sees no change). Order is kept: text on either side
-    of a figure stays on its side.
-    """
-    merged: list = []
-    for output in outputs:
-        previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and output.get("output_type") == "stream"
-            and previous.get("output_type") == "stream"
-            and previous.get("name") == output.get("name")
-        ):
-            previous["text"] = previous["text"] + output["text"]
-        else:
-            merged.append(output)
-    return merged
+_COALESCE = CoalesceStreamsPreprocessor()
+"""Joins a cell's adjacent prints: the kernel flushes them in chunks whose boundaries
+depend on timing, so joined they are stored the same way every run and a rebuilt
+notebook is byte-identical (mkdocs-jupyter's cache hits, ``mkdocs serve`` sees no
+change)."""
 
 
 class OutputCache:
@@ -399,6 +375,20 @@ def run_page_notebook(
     if len(results) == len(code_cells(notebook)) and not any(r.error for r in results):
         OutputCache(cache_folder(root)).put(cache_key(notebook, root, fresh), results)
     return results
+
+
+def run_page(page: Path, site: SiteConfig, kernel: Kernel | None) -> list[CellResult]:
+    """Run ``page`` as its notebook (in ``kernel``, or a new one) and cache the outputs.
+
+    Raises:
+        PageError: If the notebook's code cells are not the page's python blocks.
+    """
+    lang = Page.of(page, site).lang
+    notebook = notebook_from_page(page, site, lang)
+    blocks = [b for b in read_blocks(page, site) if b.is_python]
+    if code_cells(notebook) != [b.code for b in blocks]:
+        raise PageError(f"{blocks[0].location}: the page's notebook does not hold its blocks")
+    return run_page_notebook(notebook, site.root, needs_fresh_process(blocks, site.root), kernel)
 
 
 def fill_outputs(notebook, outputs: list) -> None:

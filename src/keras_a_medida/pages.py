@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin
 
 import markdown
 from pymdownx.snippets import SnippetExtension, SnippetMissingError, SnippetPreprocessor
@@ -241,11 +242,73 @@ def language_of(page: Path, site: SiteConfig) -> str:
 
 def twin(page: Path, site: SiteConfig, lang: str) -> Path:
     """The path of ``page``'s twin in ``lang`` (which may not exist)."""
-    for source in site.languages:
-        base = site.lang_dir(source)
-        if page.is_relative_to(base):
-            return site.lang_dir(lang) / page.relative_to(base)
-    raise PageError(f"{page} is not under any language folder of {site.docs_dir}")
+    return Page.of(page, site).twin(lang).path
+
+
+def url_path(rel: str) -> str:
+    """The URL path MkDocs gives a page at ``rel`` (``directory_urls``): the one rule.
+
+    Examples:
+        >>> [url_path(p) for p in ("index.md", "guide/index.md", "guide/metrics.md")]
+        ['', 'guide/', 'guide/metrics/']
+    """
+    stem = PurePosixPath(rel).with_suffix("")
+    folder = stem.parent if stem.name == "index" else stem
+    return "" if folder == PurePosixPath(".") else f"{folder.as_posix()}/"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page in one language: its file, its twins, its URL, its built HTML, its notebook.
+
+    Attributes:
+        site: The site configuration.
+        lang: The page's language.
+        rel: The path inside the language folder, e.g. ``guide/metrics.md``.
+    """
+
+    site: SiteConfig
+    lang: str
+    rel: str
+
+    @classmethod
+    def of(cls, path: Path, site: SiteConfig) -> Page:
+        """The page at ``path`` (under a language folder of ``docs/``)."""
+        lang = language_of(path, site)
+        return cls(site, lang, path.resolve().relative_to(site.lang_dir(lang)).as_posix())
+
+    @property
+    def path(self) -> Path:
+        """The Markdown file."""
+        return self.site.lang_dir(self.lang) / self.rel
+
+    def twin(self, lang: str) -> Page:
+        """The same page in ``lang`` (its file may not exist)."""
+        return Page(self.site, lang, self.rel)
+
+    @property
+    def url(self) -> str:
+        """The URL relative to the site root, e.g. ``es/guide/metrics/``."""
+        return self.site.lang_prefix(self.lang) + url_path(self.rel)
+
+    @property
+    def absolute_url(self) -> str:
+        """The URL on the published site (``site_url`` + ``url``)."""
+        return urljoin(self.site.site_url, self.url)
+
+    def built_html(self, site_dir: Path) -> Path:
+        """The HTML file ``mkdocs build`` writes for the page into ``site_dir``."""
+        return site_dir / self.url / "index.html"
+
+    @property
+    def notebook(self) -> str:
+        """The notebook's path inside the language: ``notebooks/guide/metrics.ipynb``."""
+        return f"notebooks/{PurePosixPath(self.rel).with_suffix('.ipynb').as_posix()}"
+
+    @property
+    def notebook_url(self) -> str:
+        """The rendered notebook's URL relative to the site root."""
+        return self.site.lang_prefix(self.lang) + self.notebook[: -len(".ipynb")] + "/"
 
 
 def page_plan(

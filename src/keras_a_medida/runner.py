@@ -26,9 +26,11 @@ ENVIRONMENT = {
     "KERAS_BACKEND": "tensorflow",
     "MPLBACKEND": "Agg",
     "PYTHONHASHSEED": "0",
+    "NO_MKDOCS_2_WARNING": "1",
 }
 """Variables set before TensorFlow is imported: quiet logs, the TensorFlow backend, a
-headless Matplotlib, and oneDNN off so that float results do not depend on the CPU."""
+headless Matplotlib, and oneDNN off so that float results do not depend on the CPU; and
+no end-of-life notice from Material (stderr, not a log warning)."""
 
 
 def prepare_environment() -> None:
@@ -76,14 +78,16 @@ def run_module(path: Path, workdir: Path | None = None) -> str:
 
     A module marked ``# keras-a-medida: fresh-process`` runs in a new interpreter;
     any other runs in this process (TensorFlow is imported once) with Keras's global
-    state reset first. The working directory is ``workdir`` (a new scratch folder by
-    default), so files the module writes land there. The module's own asserts are
+    state reset first. The working directory is ``workdir`` (by default a scratch
+    folder, removed afterwards), so files the module writes land there. The module's own asserts are
     its self-check: a failure raises.
 
     Raises:
         ModuleFailed: When a fresh-process module exits with an error.
     """
-    workdir = Path(workdir or tempfile.mkdtemp(prefix="kam-run-"))
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="kam-run-") as scratch:
+            return run_module(path, Path(scratch))
     if "fresh-process" in module_directives(path):
         result = subprocess.run(
             [sys.executable, str(path)],
