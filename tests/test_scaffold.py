@@ -50,7 +50,7 @@ def problems(root):
 
 def fill(path, replacements):
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"TODO: the exact output of the block above", "1.0", text)
+    text = re.sub(r"TODO: run make outputs to write what the block prints", "1.0", text)
     for old, new in replacements:
         text = re.sub(old, new, text)
     path.write_text(text, encoding="utf-8")

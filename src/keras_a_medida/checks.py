@@ -17,7 +17,17 @@ import markdown
 from pymdownx.snippets import SnippetMissingError, SnippetPreprocessor
 
 from .config import SiteConfig
-from .pages import Block, Expander, Page, PageError, iter_pages, page_plan, read_blocks, twin
+from .pages import (
+    Block,
+    Expander,
+    Page,
+    PageError,
+    iter_pages,
+    page_plan,
+    read_blocks,
+    snippet_sections,
+    twin,
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -152,16 +162,6 @@ def check_inline_code(site: Site) -> list[Problem]:
                         )
                     )
     return problems
-
-
-def snippet_sections(path: Path) -> list[tuple[str, int]]:
-    """The named sections of a snippets module: ``(name, start line)``."""
-    found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        match = SnippetPreprocessor.RE_SNIPPET_SECTION.match(line) if "8<-" in line else None
-        if match and match.group("type").lower() == "start":
-            found.append((match.group("name"), number))
-    return found
 
 
 def check_snippets_shown(site: Site) -> list[Problem]:

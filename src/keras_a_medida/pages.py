@@ -170,17 +170,22 @@ def module_directives(path: Path) -> dict[str, list[str]]:
     return found
 
 
-def section_start(path: Path, section: str) -> int:
-    """The 1-based line of ``# --8<-- [start:section]`` in ``path`` (0 if absent).
+def snippet_sections(path: Path) -> list[tuple[str, int]]:
+    """The named sections of a snippets module: ``(name, 1-based start line)``.
 
-    The marker is recognised with pymdownx.snippets' own regular expression.
+    The markers are recognised with pymdownx.snippets' own regular expression.
     """
-    pattern = SnippetPreprocessor.RE_SNIPPET_SECTION
+    found = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        found = pattern.match(line) if "8<-" in line else None
-        if found and found.group("type").lower() == "start" and found.group("name") == section:
-            return number
-    return 0
+        match = SnippetPreprocessor.RE_SNIPPET_SECTION.match(line) if "8<-" in line else None
+        if match and match.group("type").lower() == "start":
+            found.append((match.group("name"), number))
+    return found
+
+
+def section_start(path: Path, section: str) -> int:
+    """The 1-based line of ``# --8<-- [start:section]`` in ``path`` (0 if absent)."""
+    return dict(snippet_sections(path)).get(section, 0)
 
 
 def read_blocks(page: Path, site: SiteConfig, expander: Expander | None = None) -> list[Block]:

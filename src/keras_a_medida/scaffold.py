@@ -66,7 +66,7 @@ TODO: say what the output shows.
 
 <!--pytest-codeblocks:expected-output-->
 ```text
-TODO: the exact output of the block above
+TODO: run make outputs to write what the block prints
 ```
 """,
     "es": """# {title}
@@ -95,7 +95,7 @@ TODO: explica qué muestra la salida.
 
 <!--pytest-codeblocks:expected-output-->
 ```text
-TODO: the exact output of the block above
+TODO: run make outputs to write what the block prints
 ```
 """,
 }
