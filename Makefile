@@ -57,7 +57,7 @@ timings: $(STAMP)  ## Time make test against one run of every snippet (ratio)
 	$(BIN)/python -m keras_a_medida timings
 
 bench: $(STAMP)  ## Time each recipe against its built-in twin into data/bench.json
-	$(BIN)/python -m keras_a_medida bench
+	$(BIN)/python bench/run.py
 
 lock: $(STAMP)  ## Rewrite requirements.lock from the venv (after changing pyproject.toml)
 	$(BIN)/python -m pip freeze --exclude-editable --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock

@@ -214,15 +214,6 @@ def cmd_timings(args) -> int:
     return 0
 
 
-def cmd_bench(args) -> int:
-    """``bench``: each recipe against its built-in twin; write the results as JSON."""
-    from . import bench
-
-    prepare_environment()
-    out = Path(args.out) if args.out else Path(args.root).resolve() / bench.DEFAULT_OUT
-    return bench.main(out, tiny=args.tiny)
-
-
 def cmd_links(args) -> int:
     """``links``: check a built site's internal links and anchors; list external ones."""
     from .links import check_links
@@ -262,9 +253,6 @@ def main(argv: list[str] | None = None) -> int:
     timing.add_argument(
         "--browser", action="store_true", help="include tests/test_browser.py in make test"
     )
-    bench = sub.add_parser("bench", help="time each recipe against its built-in twin")
-    bench.add_argument("--tiny", action="store_true", help="a few steps, the smallest data")
-    bench.add_argument("--out", help="results file (default: data/bench.json)")
     links = sub.add_parser("links", help="check a built site's links and anchors")
     links.add_argument("site_dir", nargs="?", default="site", help="built site (default: site)")
     args = parser.parse_args(argv)
@@ -279,7 +267,6 @@ def main(argv: list[str] | None = None) -> int:
             "links": cmd_links,
             "timings": cmd_timings,
             "build-on-signal": cmd_build_on_signal,
-            "bench": cmd_bench,
         }
         return commands[args.command](args)
     except SiteConfigError as error:
