@@ -80,7 +80,7 @@ def cmd_run_page(args) -> int:
     notebook = notebook_from_page(page, site, language_of(page, site))
     kernel = Kernel()
     try:
-        results = kernel.run(notebook)
+        results = kernel.run(notebook, data=site.root / "data")
     finally:
         kernel.shutdown()
     blocks = [b for b in read_blocks(page, site) if b.is_python]
