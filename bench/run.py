@@ -184,8 +184,8 @@ REQUIRED_PAIRS = (
 
 
 class RecipeError(Exception):
-    """A pair's recipe cannot be taken from its snippets; the message names the pair,
-    the file and the section."""
+    """A pair's recipe cannot be taken from its snippets (the message names the pair,
+    the file and the section)."""
 
 
 def load_recipe(pair: Pair, expander: Expander) -> Any:
