@@ -278,11 +278,9 @@ class Kernel:
     def run(self, notebook, data: Path | None = None) -> list[CellResult]:
         """Execute ``notebook``'s code cells in order; stop at the first error.
 
-        Args:
-            notebook: The notebook to run.
-            data: The repository's ``data/`` folder, linked as ``data`` into the
-                scratch folder the code runs in, so that a page reads ``data/...`` as
-                a reader does from the repository root.
+        ``data`` (the repository's ``data/`` folder) is linked as ``data`` into the
+        scratch folder the code runs in, so that a page reads ``data/...`` as a reader
+        does from the repository root.
 
         Returns:
             One result per code cell that ran (the last one holds the error, if any).
