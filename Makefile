@@ -42,13 +42,13 @@ new: $(STAMP)  ## Scaffold a component: make new NAME=metrics/my_metric
 check: $(STAMP)  ## Run every guard and print what to fix
 	$(BIN)/python -m keras_a_medida check
 
-lint: $(STAMP)  ## ruff on src/, snippets/, tests/ and hooks/
-	$(BIN)/ruff check src snippets tests hooks
-	$(BIN)/ruff format --check src snippets tests hooks
+lint: $(STAMP)  ## ruff on src/, snippets/, tests/, hooks/ and bench/
+	$(BIN)/ruff check src snippets tests hooks bench
+	$(BIN)/ruff format --check src snippets tests hooks bench
 
 format: $(STAMP)  ## Let ruff fix what it can
-	$(BIN)/ruff check --fix src snippets tests hooks
-	$(BIN)/ruff format src snippets tests hooks
+	$(BIN)/ruff check --fix src snippets tests hooks bench
+	$(BIN)/ruff format src snippets tests hooks bench
 
 test: lint  ## Everything: lint, guards, page blocks, snippets, strict build
 	$(BIN)/pytest
@@ -63,7 +63,7 @@ timings: $(STAMP)  ## Time make test against one run of every snippet (ratio)
 	$(BIN)/python -m keras_a_medida timings
 
 bench: $(STAMP)  ## Time each recipe against its built-in twin into data/bench.json
-	$(BIN)/python -m keras_a_medida bench
+	$(BIN)/python bench/run.py
 
 lock: $(STAMP)  ## Rewrite requirements.lock from the venv (after changing pyproject.toml)
 	$(BIN)/python -m keras_a_medida lock

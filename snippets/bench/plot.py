@@ -6,10 +6,17 @@ directory.
 """
 # keras-a-medida: figures bench-scale-en.png bench-scale-es.png
 
+import json
+from pathlib import Path
+
+# On the page, `results` is what report.py's first block read; here it is read
+# from the repository root found from this file (the figures go to the working
+# directory).
+root = Path(__file__).resolve().parents[2]
+results = json.loads((root / "data" / "bench.json").read_text())
+
 # --8<-- [start:plot]
 import matplotlib.pyplot as plt
-
-from keras_a_medida.bench import load_results
 
 LABELS = {
     "en": {
@@ -27,7 +34,7 @@ LABELS = {
         "naive": "guarda cada predicción",
     },
 }
-rows = load_results()["scale"]
+rows = results["scale"]  # read by the first block of the page
 samples = [row["n"] for row in rows]
 
 for lang, text in LABELS.items():

@@ -149,9 +149,12 @@ def cmd_timings(args) -> int:
     for round_ in range(args.rounds):
         for name, folder in folders:
             env = dict(os.environ, PYTHONPATH=str(folder / "src"))
+            linted = [
+                d for d in ("src", "snippets", "tests", "hooks", "bench") if (folder / d).is_dir()
+            ]
             steps = [
-                [ruff, "check", "-q", "src", "snippets", "tests", "hooks"],
-                [ruff, "format", "-q", "--check", "src", "snippets", "tests", "hooks"],
+                [ruff, "check", "-q", *linted],
+                [ruff, "format", "-q", "--check", *linted],
                 pytest,
             ]
             if name == "snippets":
@@ -168,15 +171,6 @@ def cmd_timings(args) -> int:
         suite = statistics.median(times[name])
         print(f"{name} ({scope}): {suite:.1f} s, ratio {suite / base:.2f}")
     return 0
-
-
-def cmd_bench(args) -> int:
-    """``bench``: each recipe against its built-in twin; write the results as JSON."""
-    from . import bench
-
-    prepare_environment()
-    out = Path(args.out) if args.out else Path(args.root).resolve() / bench.DEFAULT_OUT
-    return bench.main(out, tiny=args.tiny)
 
 
 def cmd_lock(args) -> int:
@@ -229,9 +223,6 @@ def main(argv: list[str] | None = None) -> int:
         "--browser", action="store_true", help="include tests/test_browser.py in make test"
     )
     timing.add_argument("--before", help="also time the suite of this checkout, each round")
-    bench = sub.add_parser("bench", help="time each recipe against its built-in twin")
-    bench.add_argument("--tiny", action="store_true", help="a few steps, the smallest data")
-    bench.add_argument("--out", help="results file (default: data/bench.json)")
     sub.add_parser("lock", help="write requirements.lock: name==version, registry releases only")
     links = sub.add_parser("links", help="check a built site's links and anchors")
     links.add_argument("site_dir", nargs="?", default="site", help="built site (default: site)")
@@ -246,7 +237,6 @@ def main(argv: list[str] | None = None) -> int:
             "links": cmd_links,
             "lock": cmd_lock,
             "timings": cmd_timings,
-            "bench": cmd_bench,
         }
         return commands[args.command](args)
     except SiteConfigError as error:

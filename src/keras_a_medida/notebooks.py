@@ -264,8 +264,12 @@ class Kernel:
         self.scratch = tempfile.TemporaryDirectory(prefix="kam-kernel-")  # each run's cwd
         self.workdir = None
 
-    def run(self, notebook) -> list[CellResult]:
+    def run(self, notebook, data: Path | None = None) -> list[CellResult]:
         """Execute ``notebook``'s code cells in order; stop at the first error.
+
+        ``data`` (the repository's ``data/`` folder) is linked as ``data`` into the
+        scratch folder the code runs in, so that a page reads ``data/...`` as a reader
+        does from the repository root.
 
         Returns:
             One result per code cell that ran (the last one holds the error, if any).
@@ -273,6 +277,8 @@ class Kernel:
         """
         self.used = True
         workdir = tempfile.mkdtemp(dir=self.scratch.name)
+        if data is not None and data.is_dir():
+            (Path(workdir) / "data").symlink_to(data, target_is_directory=True)
         reset = nbformat.v4.new_code_cell(RESET.format(workdir=workdir))
         reset["id"] = "reset"
         runnable = nbformat.v4.new_notebook(cells=[reset, *notebook.cells])
@@ -368,7 +374,7 @@ def run_page_notebook(
     own = kernel is None
     kernel = Kernel() if own else kernel
     try:
-        results = kernel.run(notebook)
+        results = kernel.run(notebook, data=root / "data")
     finally:
         if own:
             kernel.shutdown()

@@ -1,7 +1,7 @@
 """Benchmarks: the site's recipes against their built-in Keras twins.
 
-``python -m keras_a_medida bench`` (``make bench``) measures two things and writes them,
-with the machine, the versions and the date, to ``data/bench.json``:
+``python bench/run.py`` (``make bench``) measures two things and writes them, with the
+machine, the versions and the date, to ``data/bench.json``:
 
 - **Step time.** For each pair (a recipe from a guide page and the built-in component it
   replaces), the same small model is trained with ``model.fit`` on the same data, once
@@ -14,21 +14,29 @@ with the machine, the versions and the date, to ``data/bench.json``:
   that keeps every prediction and computes at the end, for growing numbers of samples:
   the peak memory traced by ``tracemalloc`` and the time per sample.
 
-The recipes are small copies of the ones on the guide pages (each pair names its page),
-so the benchmark depends on nothing but Keras. ``--tiny`` runs a few steps on the
-smallest data, for the test that keeps this module from rotting.
+Each recipe is the code a page shows: every pair names a snippets module, the sections
+of it to run and the object to take. The sections are expanded by pymdownx.snippets, as
+the site's build expands them (``keras_a_medida.pages.Expander``), and run in order in a
+fresh namespace, so a change to a recipe on its page reaches the benchmark, and a
+section or name that disappears stops it with an error naming the pair, the file and
+the section. ``--tiny`` runs a few steps on the smallest data, for the test that keeps
+this script from rotting.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import datetime
 import gc
+import io
 import json
-import math
+import linecache
 import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -36,168 +44,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pymdownx.snippets import SnippetMissingError
+
+from keras_a_medida.config import load_site_config
+from keras_a_medida.pages import Expander
+from keras_a_medida.runner import prepare_environment
+
 if TYPE_CHECKING:  # imported lazily at run time: this module loads without Keras
     import keras
 
+#: The repository root (this file is ``bench/run.py``).
+ROOT = Path(__file__).resolve().parents[1]
+
+#: The committed results, which guide/benchmarks.md prints.
+DEFAULT_OUT = ROOT / "data" / "bench.json"
+
 #: The ratio custom / built-in that every recipe should stay within.
 GOAL = 1.05
-
-#: Default output, relative to the repository root.
-DEFAULT_OUT = Path("data") / "bench.json"
 
 #: Format version of the results file.
 SCHEMA = 1
 
 
-# --- the recipes (small copies of the guide pages' code) ---------------------------
-
-
-def _recipes() -> dict[str, Any]:
-    """Build the custom components; Keras is imported only when a benchmark runs."""
-    import keras
-    from keras import ops
-
-    def stable_softplus(z):
-        """guide/activations.md: max(z, 0) + log(1 + e^-|z|), written with ops."""
-        return (z + ops.abs(z)) / 2 + ops.log1p(ops.exp(-ops.abs(z)))
-
-    def softplus_fused(z):
-        """guide/benchmarks.md: the faster form, built on the fused op."""
-        return ops.softplus(z)
-
-    def compute_fans(shape):
-        """guide/initializers.md: (fan_in, fan_out) for a weight of any rank."""
-        shape = tuple(shape)
-        if len(shape) == 0:
-            return 1, 1
-        if len(shape) == 1:
-            return shape[0], shape[0]
-        receptive_field = math.prod(shape[:-2])
-        return shape[-2] * receptive_field, shape[-1] * receptive_field
-
-    def glorot_normal(shape, dtype=None):
-        """guide/initializers.md: Glorot normal for any rank."""
-        fan_in, fan_out = compute_fans(shape)
-        stddev = math.sqrt(2.0 / (fan_in + fan_out))
-        return keras.random.normal(shape, stddev=stddev, dtype=dtype)
-
-    class L1Penalty(keras.regularizers.Regularizer):
-        """guide/functions-or-subclasses.md: factor * sum(|w|)."""
-
-        def __init__(self, factor=0.01):
-            if factor < 0:
-                raise ValueError(f"factor must be >= 0, got {factor}")
-            self.factor = float(factor)
-
-        def __call__(self, weights):
-            return self.factor * ops.sum(ops.abs(weights))
-
-        def get_config(self):
-            return {"factor": self.factor}
-
-    def non_neg(weights):
-        """guide/constraints.md: project every weight onto w >= 0."""
-        return ops.maximum(weights, 0.0)
-
-    class HuberLoss(keras.losses.Loss):
-        """guide/losses.md: Huber loss whose threshold is saved with the model."""
-
-        def __init__(self, threshold=1.0, **kwargs):
-            if threshold <= 0:
-                raise ValueError(f"threshold must be > 0, got {threshold}")
-            super().__init__(**kwargs)
-            self.threshold = float(threshold)
-
-        def call(self, y_true, y_pred):
-            error = y_true - y_pred
-            is_small = ops.abs(error) < self.threshold
-            squared = ops.square(error) / 2
-            linear = self.threshold * ops.abs(error) - self.threshold**2 / 2
-            return ops.mean(ops.where(is_small, squared, linear), axis=-1)
-
-        def get_config(self):
-            return {**super().get_config(), "threshold": self.threshold}
-
-    def huber(y_true, y_pred, threshold):
-        """guide/metrics.md: Huber value of each sample."""
-        error = y_pred - y_true
-        is_small = ops.abs(error) <= threshold
-        squared = 0.5 * ops.square(error)
-        linear = threshold * ops.abs(error) - 0.5 * threshold**2
-        return ops.mean(ops.where(is_small, squared, linear), axis=-1)
-
-    class HuberMetric(keras.metrics.Metric):
-        """guide/metrics.md: mean Huber value over every sample seen."""
-
-        def __init__(self, threshold=1.0, name="huber", dtype=None):
-            if threshold <= 0:
-                raise ValueError(f"threshold must be > 0, got {threshold}")
-            super().__init__(name=name, dtype=dtype)
-            self.threshold = float(threshold)
-            self.total = self.add_variable(shape=(), initializer="zeros", name="total")
-            self.count = self.add_variable(shape=(), initializer="zeros", name="count")
-
-        def update_state(self, y_true, y_pred, sample_weight=None):
-            y_true = ops.cast(y_true, self.dtype)
-            y_pred = ops.cast(y_pred, self.dtype)
-            values = huber(y_true, y_pred, self.threshold)
-            if sample_weight is None:
-                sample_weight = ops.ones_like(values)
-            weights = ops.reshape(ops.cast(sample_weight, self.dtype), (-1,))
-            self.total.assign_add(ops.sum(values * weights))
-            self.count.assign_add(ops.sum(weights))
-
-        def result(self):
-            return ops.divide_no_nan(self.total, self.count)
-
-        def get_config(self):
-            return {**super().get_config(), "threshold": self.threshold}
-
-    class StreamingPrecision(keras.metrics.Metric):
-        """guide/metrics.md: precision from true and false positive counts."""
-
-        def __init__(self, threshold=0.5, name="precision", dtype=None):
-            if not 0 < threshold < 1:
-                raise ValueError(f"threshold must be in (0, 1), got {threshold}")
-            super().__init__(name=name, dtype=dtype)
-            self.threshold = float(threshold)
-            self.true_positives = self.add_variable(
-                shape=(), initializer="zeros", name="true_positives"
-            )
-            self.false_positives = self.add_variable(
-                shape=(), initializer="zeros", name="false_positives"
-            )
-
-        def update_state(self, y_true, y_pred, sample_weight=None):
-            y_true = ops.cast(y_true, self.dtype)
-            predicted = ops.cast(ops.convert_to_tensor(y_pred) > self.threshold, self.dtype)
-            if sample_weight is not None:
-                weight = ops.cast(sample_weight, self.dtype)
-                predicted = predicted * ops.reshape(weight, ops.shape(predicted))
-            self.true_positives.assign_add(ops.sum(predicted * y_true))
-            self.false_positives.assign_add(ops.sum(predicted * (1 - y_true)))
-
-        def result(self):
-            return ops.divide_no_nan(
-                self.true_positives, self.true_positives + self.false_positives
-            )
-
-        def get_config(self):
-            return {**super().get_config(), "threshold": self.threshold}
-
-    return {
-        "stable_softplus": stable_softplus,
-        "softplus_fused": softplus_fused,
-        "glorot_normal": glorot_normal,
-        "L1Penalty": L1Penalty,
-        "non_neg": non_neg,
-        "HuberLoss": HuberLoss,
-        "HuberMetric": HuberMetric,
-        "StreamingPrecision": StreamingPrecision,
-    }
-
-
-# --- the pairs ---------------------------------------------------------------------
+# --- the pairs and their recipes ---------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -208,31 +77,101 @@ class Pair:
         name: Short name of the pair, as printed in the tables.
         slot: What the component is in the model: ``activation``, ``initializer``,
             ``regularizer``, ``constraint``, ``loss`` or ``metric``.
-        page: The guide page the recipe comes from (``guide/<slug>.md``).
-        custom: The recipe's name.
+        page: The guide page that shows the recipe (``<slug>.md`` under ``guide/``).
+        snippet: The snippets module, as a page's include names it
+            (``activations/softplus.py``).
+        sections: The named sections of ``snippet`` to run, in order: the last one
+            defines the recipe, the earlier ones what it uses.
+        custom: The recipe's name in those sections.
         builtin: The built-in twin's name.
     """
 
     name: str
     slot: str
     page: str
+    snippet: str
+    sections: tuple[str, ...]
     custom: str
     builtin: str
 
 
 #: Every pair measured, in the order of the tables.
 PAIRS = (
-    Pair("softplus", "activation", "activations.md", "stable_softplus", "softplus"),
-    Pair("softplus-fused", "activation", "benchmarks.md", "softplus_fused", "softplus"),
-    Pair("glorot", "initializer", "initializers.md", "glorot_normal", "GlorotNormal"),
-    Pair("l1", "regularizer", "functions-or-subclasses.md", "L1Penalty", "L1"),
-    Pair("non-neg", "constraint", "constraints.md", "non_neg", "NonNeg"),
-    Pair("huber-loss", "loss", "losses.md", "HuberLoss", "Huber"),
-    Pair("huber-metric", "metric", "metrics.md", "HuberMetric", "huber"),
-    Pair("precision", "metric", "metrics.md", "StreamingPrecision", "Precision"),
+    Pair(
+        "softplus",
+        "activation",
+        "activations.md",
+        "activations/softplus.py",
+        ("function", "overflow", "stable"),
+        "stable_softplus",
+        "softplus",
+    ),
+    Pair(
+        "softplus-fused",
+        "activation",
+        "benchmarks.md",
+        "bench/faster.py",
+        ("why", "faster"),
+        "softplus_fused",
+        "softplus",
+    ),
+    Pair(
+        "glorot",
+        "initializer",
+        "initializers.md",
+        "initializers/glorot.py",
+        ("function", "conv-kernel", "compute-fans"),
+        "glorot_normal",
+        "GlorotNormal",
+    ),
+    Pair(
+        "l1",
+        "regularizer",
+        "functions-or-subclasses.md",
+        "choosing/regularizer_forms.py",
+        ("function", "subclass"),
+        "L1Penalty",
+        "L1",
+    ),
+    Pair(
+        "non-neg",
+        "constraint",
+        "benchmarks.md",
+        "bench/recipes.py",
+        ("non-neg",),
+        "non_neg",
+        "NonNeg",
+    ),
+    Pair(
+        "huber-loss",
+        "loss",
+        "losses.md",
+        "losses/huber_forms.py",
+        ("function", "subclass"),
+        "HuberLoss",
+        "Huber",
+    ),
+    Pair(
+        "huber-metric",
+        "metric",
+        "metrics.md",
+        "metrics/huber_metric.py",
+        ("subclass",),
+        "HuberMetric",
+        "huber",
+    ),
+    Pair(
+        "precision",
+        "metric",
+        "benchmarks.md",
+        "bench/recipes.py",
+        ("non-neg", "precision"),
+        "StreamingPrecision",
+        "Precision",
+    ),
 )
 
-#: The pairs the issue asks for; the results must hold every one of them.
+#: The pairs the results must hold.
 REQUIRED_PAIRS = (
     "softplus",
     "glorot",
@@ -244,12 +183,61 @@ REQUIRED_PAIRS = (
 )
 
 
+class RecipeError(Exception):
+    """A pair's recipe cannot be taken from its snippets (the message names the pair,
+    the file and the section)."""
+
+
+def load_recipe(pair: Pair, expander: Expander) -> Any:
+    """Run ``pair``'s sections in a fresh namespace and return its recipe.
+
+    Each section is expanded by pymdownx.snippets, as the site's build expands
+    ``--8<-- "file.py:section"``, and run as the module would run it (``__name__`` is
+    ``"__main__"``), in a scratch working directory, its printed output discarded.
+
+    Raises:
+        RecipeError: When the file or a section is missing, a section fails, or the
+            sections do not define ``pair.custom``.
+    """
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for section in pair.sections:
+        where = f"pair {pair.name!r}: section {section!r} of {pair.snippet}"
+        try:
+            code, _ = expander.expand(f'--8<-- "{pair.snippet}:{section}"')
+        except SnippetMissingError as error:
+            raise RecipeError(f"{where}: {error}") from error
+        filename = f"{pair.snippet}:{section}"
+        # inspect.getsource (AutoGraph, tracebacks) finds the code of a string here
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        try:
+            with (
+                tempfile.TemporaryDirectory(prefix="kam-bench-") as scratch,
+                contextlib.chdir(scratch),
+                contextlib.redirect_stdout(io.StringIO()),
+            ):
+                exec(compile(code, filename, "exec"), namespace)
+        except Exception as error:
+            raise RecipeError(f"{where} failed: {type(error).__name__}: {error}") from error
+    if pair.custom not in namespace:
+        raise RecipeError(
+            f"pair {pair.name!r}: sections {', '.join(pair.sections)} of {pair.snippet} "
+            f"define no {pair.custom!r}"
+        )
+    return namespace[pair.custom]
+
+
+def load_recipes(pairs: tuple[Pair, ...] = PAIRS, root: Path = ROOT) -> dict[str, Any]:
+    """Every pair's recipe, by pair name, from the snippets under ``root``."""
+    expander = Expander(load_site_config(root))
+    return {pair.name: load_recipe(pair, expander) for pair in pairs}
+
+
 def _component(pair: Pair, side: str, recipes: dict[str, Any]) -> Any:
     """A fresh instance of one side (``custom`` or ``builtin``) of ``pair``."""
     import keras
 
     if side == "custom":
-        made = recipes[pair.custom]
+        made = recipes[pair.name]
         return made() if isinstance(made, type) else made
     return {
         "softplus": lambda: keras.activations.softplus,
@@ -271,7 +259,7 @@ def build_model(
         pair: The pair measured.
         side: ``"custom"`` or ``"builtin"``.
         settings: The run's settings (``features``, ``units``, ``run_eagerly``).
-        recipes: The custom components, from the recipes factory.
+        recipes: The custom components, by pair name (``load_recipes``).
 
     Returns:
         The compiled model, ``Dense(units)`` then ``Dense(1, sigmoid)``; every slot not
@@ -336,7 +324,7 @@ def time_pair(pair: Pair, settings: dict[str, Any], recipes: dict[str, Any]) -> 
     Args:
         pair: The pair measured.
         settings: The run's settings (data size, batch size, rounds, model size).
-        recipes: The custom components, from the recipes factory.
+        recipes: The custom components, by pair name (``load_recipes``).
 
     Returns:
         The pair's record: its names and page, each side's median step time in
@@ -414,7 +402,7 @@ def measure_scale(n: int, kind: str, batch: int, collect: bool = True) -> dict[s
     Args:
         n: Number of samples, fed in batches of at most ``batch``.
         kind: ``"streaming"`` (``keras.metrics.Precision``) or ``"naive"``
-            ([NaivePrecision][keras_a_medida.bench.NaivePrecision]).
+            (``NaivePrecision``).
         batch: The largest batch size.
         collect: Run the garbage collector before measuring.
 
@@ -543,7 +531,9 @@ def run(tiny: bool = False, log: Callable[[str], None] | None = None) -> dict[st
     """
     log = log or (lambda line: None)
     settings = default_settings(tiny)
-    recipes = _recipes()
+    started = time.perf_counter()
+    recipes = load_recipes()
+    log(f"{len(recipes)} recipes taken from the snippets in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     results: dict[str, Any] = {
         "schema": SCHEMA,
@@ -617,35 +607,40 @@ def validate(results: dict[str, Any]) -> list[str]:
     return problems
 
 
-def results_path() -> Path:
-    """The committed results: ``data/bench.json`` at the root of the repository."""
-    return Path(__file__).resolve().parents[2] / DEFAULT_OUT
-
-
-def load_results(path: Path | None = None) -> dict[str, Any]:
-    """Read the results that ``make bench`` wrote (default: ``data/bench.json``)."""
-    return json.loads((path or results_path()).read_text(encoding="utf-8"))
-
-
 def write(results: dict[str, Any], out: Path) -> None:
     """Write ``results`` as indented JSON to ``out`` (creating its folder)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 
-def main(out: Path, tiny: bool = False) -> int:
-    """Run the benchmark, print progress to stderr and write the results to ``out``.
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, print progress to stderr and write the results.
 
     Returns:
         The exit status: 0, or 1 when the results are not sound.
     """
-    results = run(tiny=tiny, log=lambda line: print(line, file=sys.stderr))
-    write(results, out)
+    parser = argparse.ArgumentParser(
+        prog="python bench/run.py", description="Time each recipe against its built-in twin."
+    )
+    parser.add_argument("--tiny", action="store_true", help="a few steps, the smallest data")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results file")
+    args = parser.parse_args(argv)
+    prepare_environment()
+    results = run(tiny=args.tiny, log=lambda line: print(line, file=sys.stderr))
+    write(results, args.out)
     problems = validate(results)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     slower = [p["name"] for p in results["pairs"] if p["ratio"] > GOAL]
-    print(f"wrote {out} in {results['seconds']:.1f} s", file=sys.stderr)
+    print(f"wrote {args.out} in {results['seconds']:.1f} s", file=sys.stderr)
     if slower:
         print(f"above {GOAL}x: {', '.join(slower)}", file=sys.stderr)
     return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except RecipeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
