@@ -8,9 +8,10 @@ import unicodedata
 import pytest
 
 from conftest import edit
-from keras_a_medida.checks import Site, run_checks
+from keras_a_medida.checks import Site
 from keras_a_medida.config import load_site_config
 from keras_a_medida.glossary import GLOSSARY, check_glossary, find_rejected, read_glossary
+from test_guards import problems_in as all_problems
 from tests_paths import ROOT
 
 PAGE = "docs/es/guide/functions-or-subclasses.md"
@@ -22,14 +23,6 @@ def glossary_problems(root):
     load_site_config.cache_clear()
     try:
         return [str(p) for p in check_glossary(Site(load_site_config(root)))]
-    finally:
-        load_site_config.cache_clear()
-
-
-def all_problems(root):
-    load_site_config.cache_clear()
-    try:
-        return [str(p) for p in run_checks(load_site_config(root))]
     finally:
         load_site_config.cache_clear()
 
