@@ -53,7 +53,7 @@ class Rejected:
         r"""The word as a whole-word, case-insensitive pattern; any whitespace between words.
 
         ``\w`` is Unicode-aware, so an accented letter next to the word also stops a
-        match: «coste» matches «un coste fijo» but not «costear» or «costé».
+        match: «coste» matches «un coste fijo» but not «costear» or «costeó».
         """
         words = [re.escape(w) for w in _nfc(self.word).split()]
         return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
