@@ -27,7 +27,7 @@ LABELS = {
         "naive": "keeps every prediction",
     },
     "es": {
-        "memory": "pico de memoria trazada (bytes)",
+        "memory": "pico de memoria registrada (bytes)",
         "time": "tiempo por muestra (ns)",
         "x": "muestras evaluadas",
         "streaming": "Precision() acumulativa",

@@ -50,11 +50,11 @@ LABELS = {
         "streamed": "streaming Precision()",
     },
     "es": {
-        "title": "Precisión acumulativa frente a media por lotes",
+        "title": "Precisión acumulativa frente a la media por lotes",
         "x": "lote",
         "y": "precisión",
         "batch": "precisión de cada lote",
-        "averaged": "media de esas precisiones",
+        "averaged": "media de las precisiones por lote",
         "streamed": "Precision() acumulativa",
     },
 }

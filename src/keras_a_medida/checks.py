@@ -17,6 +17,7 @@ import markdown
 from pymdownx.snippets import SnippetMissingError, SnippetPreprocessor
 
 from .config import SiteConfig
+from .glossary import check_glossary
 from .pages import (
     Block,
     Expander,
@@ -435,6 +436,7 @@ CHECKS = (
     check_anchors,
     check_translations_current,
     check_placeholders,
+    check_glossary,
 )
 
 

@@ -56,8 +56,8 @@ INTRO = {
     ),
     "es": (
         "Este cuaderno se genera a partir de la página {url} de *Keras a medida*; sus "
-        "celdas de código son los bloques de código de la página. Se ejecutó con "
-        "TensorFlow {tf} y Keras {keras} sobre Python 3.11. Para ejecutarlo tú:\n\n"
+        "celdas de código son los bloques de la página. Se ejecutó con "
+        "TensorFlow {tf} y Keras {keras} en Python 3.11. Para ejecutarlo tú:\n\n"
         "```\npip install tensorflow-cpu=={tf} keras=={keras} matplotlib\n```"
     ),
 }
