@@ -22,6 +22,7 @@ MINI_SITE = (
     "overrides",
     "snippets/ruff.toml",
     "snippets/choosing",
+    "data",
     "docs/en/guide/functions-or-subclasses.md",
     "docs/es/guide/functions-or-subclasses.md",
 )
@@ -76,7 +77,8 @@ def make_site_copy(target: Path) -> Path:
 
     It keeps the real ``mkdocs.yml`` (with a nav cut down to the pages copied), the hooks
     and the "Functions or subclasses?" page in both languages with its snippets, plus a
-    plain home page. Only files under version control are copied, so work in progress
+    plain home page; it shares the repository's cache of executed outputs. Only files
+    under version control are copied, so work in progress
     elsewhere in the tree cannot disturb the tests of the guards.
     """
     from keras_a_medida.checks import stamp_translation
@@ -86,6 +88,12 @@ def make_site_copy(target: Path) -> Path:
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target / rel)
     (target / "src").mkdir()  # watched by `mkdocs serve` (mkdocs.yml: watch)
+    # The copy's notebooks find the outputs its pages got in this run (same code, same
+    # lock, same data/): a build of the copy renders them instead of running them again.
+    outputs = ROOT / ".cache" / "notebooks" / "outputs"
+    outputs.mkdir(parents=True, exist_ok=True)
+    (target / ".cache" / "notebooks").mkdir(parents=True)
+    (target / ".cache" / "notebooks" / "outputs").symlink_to(outputs, target_is_directory=True)
     config = target / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "\nnav:\n" in text, "mkdocs.yml has no nav section"
