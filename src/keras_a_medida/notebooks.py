@@ -37,7 +37,17 @@ from nbconvert.filters import strip_ansi
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from .config import SiteConfig
-from .pages import Block, Expander, Page, PageError, read_blocks, url_path
+from .pages import (
+    OUTPUT_MARKER,
+    Block,
+    Expander,
+    Page,
+    PageError,
+    fence_end,
+    output_fence,
+    read_blocks,
+    url_path,
+)
 from .runner import needs_fresh_process
 
 KERNEL_NAME = "python3"
@@ -45,7 +55,6 @@ _ADMONITION = re.compile(r'^(?P<indent>\s*)(!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title
 _TAB = re.compile(r'^(?P<indent>\s*)===\+?\s+"(?P<label>[^"]*)"\s*$')
 _ANCHOR = re.compile(r"\s*\{\s*#[\w-]+\s*\}\s*$")
 _LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
-_MARKER = "<!--pytest-codeblocks:expected-output"
 
 INTRO = {
     "en": (
@@ -138,27 +147,13 @@ def notebook_from_page(
         skip.update(range(end + 1))
     code_at: dict[int, Block] = {}
     for block in blocks:
-        start = block.lineno - 1
-        fence = lines[start].lstrip()
-        ticks = len(fence) - len(fence.lstrip("`"))
-        stop = start + 1
-        while not lines[stop].lstrip().startswith("`" * ticks):
-            stop += 1
-        skip.update(range(start, stop + 1))
+        skip.update(range(block.lineno - 1, fence_end(lines, block.lineno - 1) + 1))
         if block.is_python:
-            code_at[start] = block
+            code_at[block.lineno - 1] = block
     for number, line in enumerate(lines):
-        if line.strip().startswith(_MARKER):
-            skip.add(number)
-            # the output fence that follows the marker
-            follow = number + 1
-            while follow < len(lines) and not lines[follow].strip():
-                follow += 1
-            if follow < len(lines) and lines[follow].lstrip().startswith("```"):
-                stop = follow + 1
-                while not lines[stop].lstrip().startswith("```"):
-                    stop += 1
-                skip.update(range(number, stop + 1))
+        shown = output_fence(lines, number - 1) if line.strip().startswith(OUTPUT_MARKER) else None
+        if shown:  # the marker and the output fence after it
+            skip.update(range(shown[0], shown[1] + 1))
     base = Page(site, lang, page.resolve().relative_to(site.lang_dir(lang)).as_posix()).absolute_url
     versions = pinned_versions(site.root)
     cells = []

@@ -11,19 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import SiteConfig
-from .pages import Page, read_blocks
-
-MARKER = "<!--pytest-codeblocks:expected-output"
-
-
-def _fence_end(lines: list[str], start: int, path: Path) -> int:
-    """The index of the line closing the fence opened at ``lines[start]``."""
-    opening = lines[start].lstrip()
-    ticks = opening[: len(opening) - len(opening.lstrip("`"))]
-    for index in range(start + 1, len(lines)):
-        if lines[index].strip() == ticks:
-            return index
-    raise ValueError(f"{path}:{start + 1}: the fence opened here is never closed")
+from .pages import Page, fence_end, output_fence, read_blocks
 
 
 def rewrite(path: Path, outputs: dict[int, str]) -> bool:
@@ -34,13 +22,14 @@ def rewrite(path: Path, outputs: dict[int, str]) -> bool:
     """
     lines = path.read_text(encoding="utf-8").split("\n")
     for lineno in sorted(outputs, reverse=True):  # from the end: indices stay valid
-        index = _fence_end(lines, lineno - 1, path) + 1
-        while not lines[index].strip().startswith(MARKER):
-            index += 1
+        try:
+            marker, end = output_fence(lines, fence_end(lines, lineno - 1))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{path}:{lineno}: no output block to update ({error})") from None
+        index = marker + 1
         while not lines[index].lstrip().startswith("```"):
             index += 1
         indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
-        end = _fence_end(lines, index, path)
         body = outputs[lineno].removesuffix("\n")
         lines[index + 1 : end] = [indent + x if x else x for x in body.split("\n")] if body else []
     text = "\n".join(lines)

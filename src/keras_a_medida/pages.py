@@ -188,6 +188,37 @@ def section_start(path: Path, section: str) -> int:
     return dict(snippet_sections(path)).get(section, 0)
 
 
+OUTPUT_MARKER = "<!--pytest-codeblocks:expected-output"
+"""The marker (an HTML comment, invisible on the site) before a block's shown output."""
+
+
+def fence_end(lines: list[str], start: int) -> int:
+    """The index of the line that closes the fence opened at ``lines[start]``.
+
+    Raises:
+        ValueError: If the fence is never closed.
+    """
+    opening = lines[start].lstrip()
+    ticks = opening[: len(opening) - len(opening.lstrip("`"))]
+    for index in range(start + 1, len(lines)):
+        if lines[index].strip() == ticks:
+            return index
+    raise ValueError(f"line {start + 1}: the fence opened here is never closed")
+
+
+def output_fence(lines: list[str], block_end: int) -> tuple[int, int] | None:
+    """``(marker, closing fence)`` indices of the output shown after a block, if any."""
+    index = block_end + 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index >= len(lines) or not lines[index].strip().startswith(OUTPUT_MARKER):
+        return None
+    fence = index + 1
+    while fence < len(lines) and not lines[fence].lstrip().startswith("```"):
+        fence += 1
+    return (index, fence_end(lines, fence)) if fence < len(lines) else None
+
+
 def read_blocks(page: Path, site: SiteConfig, expander: Expander | None = None) -> list[Block]:
     """All fenced blocks of ``page``, in page order, with includes expanded.
 
