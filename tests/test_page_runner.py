@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 from conftest import ES_PAGE, MODULE, PAGE, edit, site_of
-from keras_a_medida.notebooks import run_page
+from keras_a_medida.kernel import run_page
 from keras_a_medida.pages import page_plan, read_blocks
 from keras_a_medida.pytest_plugin import explain
 

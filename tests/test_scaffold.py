@@ -8,7 +8,7 @@ import pytest
 
 from keras_a_medida.checks import run_checks, stamp_translation
 from keras_a_medida.config import load_site_config
-from keras_a_medida.notebooks import run_page
+from keras_a_medida.kernel import run_page
 from keras_a_medida.pages import read_blocks
 from keras_a_medida.scaffold import ScaffoldError, scaffold
 

@@ -1,7 +1,10 @@
-"""MkDocs hooks: the build refuses a site that fails a guard.
+"""MkDocs hooks: what the build adds to the pages MkDocs and its plugins make.
 
-``hooks/site.py`` (listed under ``hooks:`` in ``mkdocs.yml``) only re-exports these
-functions; the logic lives here, in the tested package.
+The guards (the build refuses a site that fails one), the declared figures, the notebook
+twins (executed, rendered by mkdocs-jupyter, linked under each page's title) and one
+``objects.inv`` per language. ``hooks/site.py`` (listed under ``hooks:`` in
+``mkdocs.yml``) only re-exports these functions; the logic lives here, in the tested
+package.
 """
 
 from __future__ import annotations
@@ -23,16 +26,16 @@ from mkdocstrings import Inventory
 
 from .checks import anchor_renderer, heading_anchors, run_checks
 from .config import load_site_config
-from .notebooks import (
+from .kernel import (
     Kernel,
     OutputCache,
     cache_folder,
     cache_key,
     data_digest,
     fill_outputs,
-    notebook_from_page,
     run_page_notebook,
 )
+from .notebooks import notebook_from_page
 from .pages import Expander, Page, iter_pages, module_directives, read_blocks
 from .runner import ENVIRONMENT, needs_fresh_process, prepare_environment
 

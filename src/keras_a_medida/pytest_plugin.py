@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from .config import load_site_config
-from .notebooks import Kernel, run_page
+from .kernel import Kernel, run_page
 from .pages import Block, Expander, PageError, page_plan, section_start
 from .runner import prepare_environment
 

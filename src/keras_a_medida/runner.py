@@ -1,6 +1,6 @@
 """Run snippet modules the way a reader would, and reset Keras between runs.
 
-Pages run as notebooks in a Jupyter kernel (see [keras_a_medida.notebooks][]); snippet
+Pages run as notebooks in a Jupyter kernel (see [keras_a_medida.kernel][]); snippet
 modules run as scripts, here. Before each, Keras's global state is reset, so a page or
 a module sees only what it shows: registered custom objects and layer-name counters
 from an earlier one are gone.
