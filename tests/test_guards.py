@@ -52,6 +52,30 @@ def test_python_fence_that_pytest_codeblocks_would_skip_is_reported(site_copy, f
     assert any(f"fence info string '{fence}' is not run by the tests" in p for p in found)
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('```python\n--8<-- "choosing/regularizer_forms.py:closure"', "importorskip(numpy)"),
+        ("<!--pytest-codeblocks:expected-output-->", "expected-output-ignore-whitespace"),
+    ],
+)
+def test_a_pytest_codeblocks_marker_the_site_ignores_is_refused(site_copy, old, new):
+    page = site_copy / "docs/en" / PAGE
+    edit(
+        page,
+        old,
+        f"<!--pytest-codeblocks:{new}-->\n{old}"
+        if "importorskip" in new
+        else f"<!--pytest-codeblocks:{new}-->",
+    )
+    marker = new.split("(")[0]
+    found = problems_in(site_copy)
+    assert any(
+        p.startswith(f"docs/en/{PAGE}:") and f"pytest-codeblocks marker '{marker}'" in p
+        for p in found
+    ), found
+
+
 def test_broken_include_names_page_and_line(site_copy):
     page = site_copy / "docs/en" / PAGE
     edit(page, "regularizer_forms.py:closure", "regularizer_forms.py:closur")

@@ -228,8 +228,10 @@ def read_blocks(page: Path, site: SiteConfig, expander: Expander | None = None) 
         expander: Reused between pages when given.
 
     Raises:
-        PageError: For a fence pytest-codeblocks cannot parse or an include that
-            pymdownx.snippets cannot resolve; the message names the page and line.
+        PageError: For a fence pytest-codeblocks cannot parse, a marker this site does
+            not honour (``importorskip``, ``expected-output-ignore-whitespace``) or an
+            include that pymdownx.snippets cannot resolve; the message names the page
+            and line.
     """
     expander = expander or Expander(site)
     rel = page.resolve().relative_to(site.root).as_posix()
@@ -240,6 +242,12 @@ def read_blocks(page: Path, site: SiteConfig, expander: Expander | None = None) 
         raise PageError(f"{rel}: {error}") from None
     blocks = []
     for raw in raw_blocks:
+        if raw.importorskip or raw.expected_output_ignore_whitespace:
+            marker = "importorskip" if raw.importorskip else "expected-output-ignore-whitespace"
+            raise PageError(
+                f"{rel}:{raw.lineno}: the pytest-codeblocks marker '{marker}' is not "
+                "supported here (outputs are compared exactly, every block runs): remove it"
+            )
         try:
             code, includes = expander.expand(raw.code)
         except SnippetMissingError as error:
