@@ -1,0 +1,100 @@
+"""Randomness, frozen state and mixed precision in a custom layer.
+
+Shown on guide/layer-features.md. Run it as a script to check it.
+"""
+
+# --8<-- [start:seed-generator]
+import keras
+import numpy as np
+from keras import ops
+
+
+class Jitter(keras.layers.Layer):
+    """Add Gaussian noise while training; identity at inference."""
+
+    def __init__(self, stddev, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.stddev = stddev
+        self.seed = seed
+        self.generator = keras.random.SeedGenerator(seed)  # (1)!
+
+    def call(self, inputs, training=False):
+        if not training:
+            return inputs
+        noise = keras.random.normal(
+            ops.shape(inputs), stddev=self.stddev, seed=self.generator
+        )
+        return inputs + noise
+
+
+x = np.zeros((1, 3), dtype="float32")
+a, b = Jitter(0.1, seed=7), Jitter(0.1, seed=7)
+first = a(x, training=True)
+print(np.allclose(first, b(x, training=True)))  # same seed, same draw
+print(np.allclose(first, a(x, training=True)))  # the next draw differs
+print(a(x).numpy().tolist())
+print([v.name for v in a.non_trainable_variables])
+# --8<-- [end:seed-generator]
+
+
+# --8<-- [start:non-trainable]
+class RunningMax(keras.layers.Layer):
+    """Pass inputs through; remember the largest value seen in training."""
+
+    def build(self, input_shape):
+        self.peak = self.add_weight(
+            shape=(), initializer="zeros", trainable=False, name="peak"
+        )
+
+    def call(self, inputs, training=False):
+        if training:
+            self.peak.assign(ops.maximum(self.peak, ops.max(inputs)))
+        return inputs
+
+
+layer = RunningMax()
+layer(np.array([[1.0, 5.0]]), training=True)
+layer(np.array([[9.0, 2.0]]))  # inference: no update
+print(float(layer.peak), layer.trainable_weights, len(layer.weights))
+# --8<-- [end:non-trainable]
+assert float(layer.peak) == 5.0
+
+
+# --8<-- [start:mixed-hardcoded]
+class Offset(keras.layers.Layer):
+    """inputs @ kernel + 1, the constant hard-coded as float32."""
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(
+            shape=(input_shape[-1], 2), initializer="ones", name="kernel"
+        )
+
+    def call(self, inputs):
+        one = ops.ones((2,), dtype="float32")
+        return ops.matmul(inputs, self.kernel) + one
+
+
+layer = Offset(dtype="mixed_float16")
+print(layer.compute_dtype, layer.variable_dtype)
+try:
+    layer(np.ones((1, 3)))
+except Exception as error:  # a TensorFlow error class
+    cause = str(error).split("\x1b[1m")[1].split(" [Op")[0]
+    print(f"{type(error).__name__}: {cause}")
+# --8<-- [end:mixed-hardcoded]
+
+
+# --8<-- [start:mixed-fixed]
+class Offset(Offset):
+    """The constant follows the layer's compute dtype."""
+
+    def call(self, inputs):
+        one = ops.ones((2,), dtype=self.compute_dtype)
+        return ops.matmul(inputs, self.kernel) + one
+
+
+layer = Offset(dtype="mixed_float16")
+out = layer(np.ones((1, 3)))
+print(keras.backend.standardize_dtype(out.dtype), layer.kernel.dtype)
+print(out.numpy().tolist())
+# --8<-- [end:mixed-fixed]
