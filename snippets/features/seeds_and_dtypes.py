@@ -35,6 +35,9 @@ print(np.allclose(first, a(x, training=True)))  # the next draw differs
 print(a(x).numpy().tolist())
 print([v.name for v in a.non_trainable_variables])
 # --8<-- [end:seed-generator]
+# Not shown: an integer seed gives the same draw on every call.
+same = [keras.random.normal((3,), seed=3).numpy() for _ in range(2)]
+assert np.allclose(*same)
 
 
 # --8<-- [start:non-trainable]
@@ -58,6 +61,11 @@ layer(np.array([[9.0, 2.0]]))  # inference: no update
 print(float(layer.peak), layer.trainable_weights, len(layer.weights))
 # --8<-- [end:non-trainable]
 assert float(layer.peak) == 5.0
+# Not shown: trainable = False moves every weight to the non-trainable side.
+dense = keras.layers.Dense(2)
+dense.build((None, 3))
+dense.trainable = False
+assert dense.trainable_weights == [] and len(dense.non_trainable_weights) == 2
 
 
 # --8<-- [start:mixed-hardcoded]

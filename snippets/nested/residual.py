@@ -69,3 +69,25 @@ print(type(reloaded.layers[0].inner).__name__)
 print(np.allclose(reloaded(x), model(x)))
 # --8<-- [end:from-config]
 assert not np.allclose(model(x), x)
+
+# Not shown: a build() that builds a sublayer passed in fails at load time,
+# because the deserialized sublayer is already built (the page's warning).
+
+
+class BuildsInner(Residual):
+    def build(self, input_shape):
+        self.inner.build(input_shape)
+
+
+model = keras.Sequential(
+    [keras.Input((4,)), BuildsInner(keras.layers.Dense(4))]
+)
+model.save(folder / "builds.keras")
+try:
+    keras.models.load_model(
+        folder / "builds.keras", custom_objects={"BuildsInner": BuildsInner}
+    )
+except ValueError as error:
+    assert "You cannot add new elements of state" in str(error)
+else:
+    raise AssertionError("building a built sublayer again should fail")
