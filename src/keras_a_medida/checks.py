@@ -17,6 +17,7 @@ import markdown
 from pymdownx.snippets import SnippetMissingError, SnippetPreprocessor
 
 from .config import SiteConfig
+from .errors import check_error_index
 from .pages import Block, Expander, PageError, iter_pages, page_plan, read_blocks, twin
 
 
@@ -435,6 +436,7 @@ CHECKS = (
     check_anchors,
     check_translations_current,
     check_placeholders,
+    check_error_index,
 )
 
 
