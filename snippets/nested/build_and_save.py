@@ -66,6 +66,42 @@ except ValueError as error:
 assert "could not be loaded" in message
 
 
+# --8<-- [start:parent-build-silent]
+class Checked(keras.layers.Layer):
+    """2 * dense(inputs); build() only checks the input shape."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(units)
+
+    def build(self, input_shape):
+        if input_shape[-1] is None:
+            raise ValueError("the last axis must have a known size")
+
+    def call(self, inputs):
+        return 2.0 * self.dense(inputs)
+
+
+class CheckedStack(Stack):
+    """Stack, holding a Checked block: no weight outside the Dense layer."""
+
+    def __init__(self, units=3, **kwargs):
+        super().__init__(units, **kwargs)
+        self.block = Checked(units)
+
+
+model = CheckedStack()
+model(x)
+model.save(folder / "checked.keras")
+reloaded = keras.models.load_model(
+    folder / "checked.keras", custom_objects={"CheckedStack": CheckedStack}
+)
+print(reloaded.block.dense.built)
+print(np.allclose(reloaded(x), model(x)))  # (1)!
+# --8<-- [end:parent-build-silent]
+assert not np.allclose(reloaded(x), model(x))
+
+
 # --8<-- [start:build-children]
 class Gated(Gated):
     """Gated with a build() that creates ALL of its state."""
