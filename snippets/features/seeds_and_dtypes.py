@@ -106,3 +106,29 @@ out = layer(np.ones((1, 3)))
 print(keras.backend.standardize_dtype(out.dtype), layer.kernel.dtype)
 print(out.numpy().tolist())
 # --8<-- [end:mixed-fixed]
+
+# Not shown: the layers of this page survive save/load (seed, peak and
+# the mixed-precision policy included) and train with sample weights.
+import tempfile
+from pathlib import Path
+
+folder = Path(tempfile.mkdtemp())
+objects = {"Jitter": Jitter, "RunningMax": RunningMax, "Offset": Offset}
+model = keras.Sequential(
+    [keras.Input((3,)), Jitter(0.1, seed=7), RunningMax(), Offset()]
+)
+model.compile(optimizer="sgd", loss="mse")
+model.fit(
+    np.ones((4, 3)), np.ones((4, 2)), sample_weight=np.ones((4,)), verbose=0
+)
+model.save(folder / "features.keras")
+reloaded = keras.models.load_model(
+    folder / "features.keras", custom_objects=objects
+)
+assert reloaded.layers[0].get_config()["seed"] == 7
+assert float(reloaded.layers[1].peak) == float(model.layers[1].peak) > 0
+assert np.allclose(reloaded(np.ones((2, 3))), model(np.ones((2, 3))))
+mixed = keras.Sequential([keras.Input((3,)), Offset(dtype="mixed_float16")])
+mixed.save(folder / "mixed.keras")
+again = keras.models.load_model(folder / "mixed.keras", custom_objects=objects)
+assert again.layers[0].compute_dtype == "float16"
