@@ -128,7 +128,7 @@ try:
     keras.models.load_model(folder / "function.keras")
 except TypeError as error:
     message = str(error).rpartition("Exception encountered: ")[2]
-    print(message.split(". ")[0])
+    print(f"{type(error).__name__}: {message.split('. ')[0]}")
 
 reloaded = keras.models.load_model(
     folder / "function.keras",

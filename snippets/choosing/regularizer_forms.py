@@ -43,7 +43,7 @@ try:
     keras.models.load_model(folder / "function.keras")
 except TypeError as error:
     message = str(error).rpartition("Exception encountered: ")[2]
-    print(message.split(":")[0])
+    print(f"{type(error).__name__}: {message.split(':')[0]}")
 
 reloaded = keras.models.load_model(
     folder / "function.keras",
@@ -132,7 +132,7 @@ try:
     model.save(folder / "no_config.keras")
 except NotImplementedError as error:
     message = str(error).rpartition("> ")[2]  # after the object's address
-    print(type(error).__name__, message)
+    print(f"{type(error).__name__}: {message}")
 # --8<-- [end:no-config]
 assert message == "does not implement get_config()"
 

@@ -118,7 +118,10 @@ with warnings.catch_warnings(record=True) as caught:
         zip(grads, variables, strict=True)
     )
 
-print(str(caught[0].message).split(" when ")[0])
+warning = caught[0]
+print(
+    f"{warning.category.__name__}: {str(warning.message).split(' when ')[0]}"
+)
 print("used:", used.kernel.numpy().tolist())
 print("unused:", unused.kernel.numpy().tolist())
 # --8<-- [end:no-gradient]

@@ -95,7 +95,7 @@ assert abs(float(ops.std(kernel)) - math.sqrt(2 / 6)) < 0.01
 try:
     glorot_naive((128,))
 except IndexError as error:
-    print(type(error).__name__, error)
+    print(f"{type(error).__name__}: {error}")
 # --8<-- [end:one-d]
 
 

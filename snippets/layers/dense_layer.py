@@ -58,7 +58,7 @@ probe = keras.layers.Layer()
 try:
     probe.add_weight("kernel", (4, 3), "ones")  # Keras 2 order
 except ValueError as error:
-    print(error)
+    print(f"{type(error).__name__}: {error}")
 # --8<-- [end:add-weight]
 assert probe.weights == []
 
@@ -76,7 +76,7 @@ layer = MyDense(3, activation=keras.activations.relu)  # a function
 try:
     layer.get_config()
 except NotImplementedError as error:
-    print(" ".join(str(error).split()[:11]))
+    print(f"{type(error).__name__}: {' '.join(str(error).split()[:11])}")
 # --8<-- [end:auto-config-limit]
 
 

@@ -35,7 +35,7 @@ print(model.units, model.get_config()["units"])  # (1)!
 try:
     NoDefault(units=7).get_config()
 except NotImplementedError as error:
-    print(type(error).__name__)
+    print(f"{type(error).__name__}: {' '.join(str(error).split()[:11])}")
 # --8<-- [end:model-auto-config]
 folder = Path(tempfile.mkdtemp())
 model(np.ones((1, 2)))

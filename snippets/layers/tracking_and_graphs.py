@@ -87,8 +87,7 @@ except tf.errors.OperatorNotAllowedInGraphError as error:
     message = str(error)
     start = message.index("Using a symbolic")
     end = message.index("not allowed") + len("not allowed")
-    print(type(error).__name__)
-    print(message[start:end])
+    print(f"{type(error).__name__}: {message[start:end]}")
 # --8<-- [end:python-if]
 
 

@@ -90,7 +90,7 @@ print(model.get_compile_config()["loss"]["config"])  # all that is saved
 try:
     keras.models.load_model(folder / "closure.keras")
 except TypeError as error:
-    print(str(error).split(". ")[0])
+    print(f"{type(error).__name__}: {str(error).split('. ')[0]}")
 
 for threshold in (2.0, 1.0):
     reloaded = keras.models.load_model(

@@ -11,6 +11,6 @@ try:
         reduction=tf.keras.losses.Reduction.AUTO  # (1)!
     )
 except ValueError as error:
-    print(str(error).split(". ")[0])
+    print(f"{type(error).__name__}: {str(error).split('. ')[0]}")
 # --8<-- [end:reduction-auto-tf]
 assert tf.keras.losses.Reduction.AUTO == "auto"

@@ -38,6 +38,6 @@ assert results == {
 try:
     keras.losses.MeanAbsoluteError(reduction="auto")
 except ValueError as error:
-    print(str(error).split(". ")[0])
+    print(f"{type(error).__name__}: {str(error).split('. ')[0]}")
 # --8<-- [end:reduction-auto]
 assert not hasattr(keras.losses, "Reduction")

@@ -158,7 +158,7 @@ class Keras2Total(keras.metrics.Metric):
 try:
     Keras2Total()
 except ValueError as error:
-    print(type(error).__name__, str(error).split(".")[0])
+    print(f"{type(error).__name__}: {str(error).split('.')[0]}")
 # --8<-- [end:keras2-add-weight]
 
 # --8<-- [start:resets]

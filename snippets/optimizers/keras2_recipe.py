@@ -78,7 +78,7 @@ try:
     model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
 except NotImplementedError as error:
     raised_in = traceback.extract_tb(error.__traceback__)[-1].name
-    print(repr(error), "raised in", raised_in)
+    print(f"{type(error).__name__}: (no message) raised in {raised_in}")
 print([variable.name for variable in optimizer.variables])
 # --8<-- [end:keras2-apply]
 assert raised_in == "update_step"

@@ -127,8 +127,8 @@ try:
 except NotImplementedError as error:
     message = str(error)
     start = message.index("Layer `add_metric()`")
-    print(type(error).__name__)
-    print(message[start : message.index(".", start) + 1])
+    end = message.index(".", start) + 1
+    print(f"{type(error).__name__}: {message[start:end]}")
 # --8<-- [end:add-metric-old]
 
 

@@ -47,7 +47,7 @@ try:
     keras.models.load_model(folder / "plain.keras")
 except TypeError as error:
     outer, _, inner = str(error).partition("Exception encountered: ")
-    print(outer.split(". ")[0])  # (1)!
+    print(f"{type(error).__name__}: {outer.split('. ')[0]}")  # (1)!
     print(inner.split(". ")[0])  # (2)!
 # --8<-- [end:load-error]
 

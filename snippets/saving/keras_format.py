@@ -34,7 +34,8 @@ assert sorted(archive.namelist()) == [
 try:
     model.save(folder / "my_model")  # a SavedModel folder in Keras 2
 except ValueError as error:
-    for sentence in str(error).split(". ")[:3]:  # the 4th names the path
-        print(sentence)
+    first, *others = str(error).split(". ")[:3]  # the 4th names the path
+    print(f"{type(error).__name__}: {first}")
+    print(*others, sep="\n")
 # --8<-- [end:extension]
 assert not (folder / "my_model").exists()

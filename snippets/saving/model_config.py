@@ -43,7 +43,7 @@ try:
     )
 except ValueError as error:
     lines = str(error).splitlines()
-    print(lines[0].split(". ")[0])
+    print(f"{type(error).__name__}: {lines[0].split('. ')[0]}")
     print(lines[2].partition("' ")[2])  # the line without the layer name
 # --8<-- [end:auto-config-load]
 assert "units" in model.get_config()

@@ -21,7 +21,7 @@ print(model.layers[0].get_config()["function"]["class_name"])  # (1)!
 try:
     keras.models.load_model(folder / "lambda.keras")
 except ValueError as error:
-    print(str(error).split(". ")[0])
+    print(f"{type(error).__name__}: {str(error).split('. ')[0]}")
 # --8<-- [end:lambda]
 
 # --8<-- [start:unsafe]

@@ -17,6 +17,7 @@ import markdown
 from pymdownx.snippets import SnippetMissingError, SnippetPreprocessor
 
 from .config import SiteConfig
+from .errors import check_error_index
 from .glossary import check_glossary
 from .pages import (
     Block,
@@ -437,6 +438,7 @@ CHECKS = (
     check_translations_current,
     check_placeholders,
     check_glossary,
+    check_error_index,
 )
 
 
