@@ -119,6 +119,38 @@ assert history.history["mae"][0] > 0
 assert model.evaluate(x, y, verbose=0)[0] > 0
 
 
+# --8<-- [start:compute-loss-only]
+class PenalizedModel(keras.Model):
+    """Adds a penalty on the size of the predictions to the compiled loss."""
+
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        loss = super().compute_loss(
+            x=x,
+            y=y,
+            y_pred=y_pred,
+            sample_weight=sample_weight,
+            training=training,
+        )
+        return loss + 0.1 * ops.mean(ops.square(y_pred))
+
+
+model = compiled(PenalizedModel)
+history = model.fit(x, y, epochs=2, batch_size=5, verbose=0)
+print([round(v, 4) for v in history.history["loss"]])
+
+y_pred = model.predict(x, verbose=0)
+by_hand = np.mean((y_pred[:, 0] - y) ** 2) + 0.1 * np.mean(y_pred**2)
+print(round(model.evaluate(x, y, verbose=0)[0], 4), round(float(by_hand), 4))
+# --8<-- [end:compute-loss-only]
+assert history.history["loss"][0] > history.history["loss"][1] > 0
+assert np.isclose(model.evaluate(x, y, verbose=0)[0], by_hand, rtol=1e-5)
+unpenalized = compiled(keras.Model)
+plain = unpenalized.fit(x, y, epochs=2, batch_size=5, verbose=0)
+assert plain.history["loss"][0] < history.history["loss"][0]
+
+
 # --8<-- [start:mixed-precision]
 class UnscaledModel(StepModel):
     """The same step, without optimizer.scale_loss()."""
