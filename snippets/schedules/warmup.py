@@ -41,6 +41,9 @@ print([round(float(schedule(step)), 4) for step in range(10)])
 assert np.allclose([schedule(s) for s in range(10)], [
     0.0125, 0.025, 0.0375, 0.05, 0.0625, 0.075, 0.0875, 0.1, 0.1, 0.1,
 ])  # fmt: skip
+# A step that is already an int64 tensor, as in a loop of your own: the cast
+# is what makes this work ("step + 1.0" on a TF int64 tensor raises).
+assert np.isclose(schedule(ops.convert_to_tensor(3, dtype="int64")), 0.05)
 for bad in [
     {"peak": 0.0, "warmup_steps": 4},
     {"peak": 0.1, "warmup_steps": 0},
