@@ -194,6 +194,33 @@ assert np.isclose(no_reset[1], sum(history["huber"]) / 2, atol=1e-4)
 assert float(huber_metric.count) == 2 * weights.sum()
 
 
+# --8<-- [start:stale-trace]
+first_model, model = model, new_model()  # a new model, under the same name
+start = [w.copy() for w in model.get_weights()]
+first_start = [w.copy() for w in first_model.get_weights()]
+train_step(x_batch, y_batch, w_batch)
+print("new model moved:", not np.array_equal(model.get_weights()[0], start[0]))
+print(
+    "old model moved:",
+    not np.array_equal(first_model.get_weights()[0], first_start[0]),
+)
+
+old_optimizer = optimizer
+optimizer = keras.optimizers.SGD(learning_rate=0.05)  # (1)!
+train_step = tf.function(train_step.python_function)  # (2)!
+train_step(x_batch, y_batch, w_batch)
+print("new model moved:", not np.array_equal(model.get_weights()[0], start[0]))
+# --8<-- [end:stale-trace]
+assert not np.array_equal(model.get_weights()[0], start[0])
+try:
+    zeros_like = [ops.zeros_like(v) for v in model.trainable_variables]
+    old_optimizer.apply(zeros_like, model.trainable_variables)
+except ValueError as error:
+    assert "recreate a new optimizer instance" in str(error)
+else:
+    raise AssertionError("an optimizer accepted another model's variables")
+
+
 # --8<-- [start:mixed-precision]
 def new_half_model():
     keras.config.set_dtype_policy("mixed_float16")
