@@ -128,48 +128,53 @@ def cmd_new(args) -> int:
 def cmd_timings(args) -> int:
     """``timings``: ``make test`` against one run of every snippets module, interleaved.
 
-    The baseline is one Python process importing TensorFlow and running every snippets
-    module once (``run-snippets``); the suite is what ``make test`` runs after set-up
-    (ruff, then pytest). They alternate, A B A B..., so that a busy machine slows both;
-    the report gives each median and its ratio to the baseline. ``--before DIR`` adds the
-    suite of another checkout (an older commit, run with its own tooling) to each round.
-    The browser suite (``tests/test_browser.py``) is left out unless ``--browser``.
+    The baseline (the floor) is one Python process importing TensorFlow and running every
+    snippets module once (``run-snippets``); the suite is what ``make test`` runs after
+    set-up (ruff, then pytest). They alternate, A B A B..., so that a busy machine slows
+    both; the report gives each median and the ratio suite / floor. ``--before DIR`` adds
+    another checkout (an older commit, with its own tooling and pages) to each round,
+    floor and suite, so that two designs are compared in one session. The browser suite
+    (``tests/test_browser.py``) is left out unless ``--browser``.
     """
     import statistics
 
-    root = Path(args.root).resolve()
     ruff = str(Path(sys.executable).parent / "ruff")
     pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     if not args.browser:
         pytest += ["--deselect", "tests/test_browser.py"]
-    folders = [("snippets", root), ("make test", root)]
+    folders = {"now": Path(args.root).resolve()}
     if args.before:
-        folders.append(("before", Path(args.before).resolve()))
-    times: dict[str, list[float]] = {name: [] for name, _ in folders}
+        folders["before"] = Path(args.before).resolve()
+    times: dict[tuple[str, str], list[float]] = {}
     for round_ in range(args.rounds):
-        for name, folder in folders:
-            env = dict(os.environ, PYTHONPATH=str(folder / "src"))
+        for name, folder in folders.items():
             linted = [
                 d for d in ("src", "snippets", "tests", "hooks", "bench") if (folder / d).is_dir()
             ]
-            steps = [
-                [ruff, "check", "-q", *linted],
-                [ruff, "format", "-q", "--check", *linted],
-                pytest,
-            ]
-            if name == "snippets":
-                steps = [[sys.executable, "-m", "keras_a_medida", "run-snippets"]]
-            start = time.perf_counter()
-            for step in steps:
-                subprocess.run(step, cwd=folder, env=env, check=True, capture_output=True)
-            times[name].append(time.perf_counter() - start)
-            print(f"round {round_ + 1}: {name:9} {times[name][-1]:6.1f} s", file=sys.stderr)
-    base = statistics.median(times["snippets"])
+            commands = {
+                "floor": [[sys.executable, "-m", "keras_a_medida", "run-snippets"]],
+                "make test": [
+                    [ruff, "check", "-q", *linted],
+                    [ruff, "format", "-q", "--check", *linted],
+                    pytest,
+                ],
+            }
+            env = dict(os.environ, PYTHONPATH=str(folder / "src"))
+            for what, steps in commands.items():
+                start = time.perf_counter()
+                for step in steps:
+                    subprocess.run(step, cwd=folder, env=env, check=True, capture_output=True)
+                times.setdefault((name, what), []).append(time.perf_counter() - start)
+                took = times[name, what][-1]
+                print(f"round {round_ + 1}: {name:6} {what:9} {took:6.1f} s", file=sys.stderr)
     scope = "ruff + pytest" + ("" if args.browser else ", without the browser suite")
-    print(f"baseline (import TensorFlow, run every snippets module): {base:.1f} s")
-    for name, _ in folders[1:]:
-        suite = statistics.median(times[name])
-        print(f"{name} ({scope}): {suite:.1f} s, ratio {suite / base:.2f}")
+    for name in folders:
+        floor = statistics.median(times[name, "floor"])
+        suite = statistics.median(times[name, "make test"])
+        print(
+            f"{name}: floor (import TensorFlow, run every snippets module) {floor:.1f} s, "
+            f"make test ({scope}) {suite:.1f} s, ratio {suite / floor:.2f}"
+        )
     return 0
 
 
