@@ -1,0 +1,77 @@
+"""Lighthouse, mobile, on a home, a guide and a notebook page of each language.
+
+Targets: performance at least 95; accessibility, best practices and SEO 100. The built
+site is served on 127.0.0.1 under the path of ``site_url``, compressed as GitHub Pages
+serves it (gzip); Lighthouse runs in Debian's chromium, started once for every page
+(``tests/lighthouse.mjs``). The scores are printed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from keras_a_medida.pytest_plugin import background_results
+from site_server import serve
+from tests_paths import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+NODE = shutil.which("node")
+LIGHTHOUSE = ROOT / "node_modules" / "lighthouse"
+if not Path(CHROMIUM).exists() or NODE is None or not LIGHTHOUSE.is_dir():
+    pytest.skip(
+        "LIGHTHOUSE NOT RUN: it needs chromium (apt-get install chromium), node and "
+        "`npm ci` (node_modules/lighthouse)",
+        allow_module_level=True,
+    )
+
+from test_browser import FLAGS  # noqa: E402  (after the skip: it needs chromium too)
+
+pytestmark = pytest.mark.background("build")
+PAGES = ("", "guide/losses/", "notebooks/guide/losses/")
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+
+
+def run_lighthouse(urls: list[str]) -> dict:
+    script = Path(__file__).with_name("lighthouse.mjs")
+    result = subprocess.run(
+        [NODE, str(script), CHROMIUM, json.dumps(["--headless", *FLAGS]), *urls],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def test_lighthouse_scores_of_home_guide_and_notebook_pages_in_both_languages(site_config, capsys):
+    job = background_results("build")
+    assert job["returncode"] == 0, job["output"]
+    with serve(job["dir"] / "site", site_config.url_path) as base:
+        urls = [
+            base + site_config.lang_prefix(lang) + page
+            for lang in site_config.languages
+            for page in PAGES
+        ]
+        start = time.perf_counter()
+        results = run_lighthouse(urls)
+        seconds = time.perf_counter() - start
+    lines = [f"Lighthouse (mobile), {len(urls)} pages in {seconds:.0f} s:"]
+    lines.append(f"  {'page':40}" + "".join(f"{c[:13]:>15}" for c in TARGETS))
+    failures = []
+    for url in urls:
+        scores = results[url]["scores"]
+        lines.append(f"  {url[len(base) - 1 :]:40}" + "".join(f"{scores[c]:>15}" for c in TARGETS))
+        low = [c for c, target in TARGETS.items() if scores[c] < target]
+        if low:
+            failed = [f for f in results[url]["failed"] if f.split("/")[0] in low]
+            failures.append(f"{url}: {low}\n    " + "\n    ".join(failed))
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+    assert failures == [], "\n".join(failures)
