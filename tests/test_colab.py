@@ -165,12 +165,13 @@ def test_the_workflow_publishes_every_linked_notebook_where_colab_looks(
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    listed = subprocess.run(
+    tree = subprocess.run(
         ["git", "-C", str(remote), "ls-tree", "-r", "--name-only", BRANCH],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.split()
+    )
+    assert tree.returncode == 0, f"the workflow pushed no branch {BRANCH}: {tree.stderr}"
+    listed = tree.stdout.split()
     missing = [url for url, rel in links.items() if rel not in listed]
     assert missing == [], f"the branch {BRANCH} lacks {missing[:3]}"
     for url, rel in links.items():
