@@ -20,6 +20,7 @@ class PagesHandler(SimpleHTTPRequestHandler):
     """The built site under ``prefix``, as GitHub Pages serves it."""
 
     prefix = "/"
+    protocol_version = "HTTP/1.1"  # keep-alive, as a browser gets from GitHub Pages
 
     def translate_path(self, path):
         if path.startswith(self.prefix):

@@ -45,7 +45,8 @@ FAST_ENOUGH = 1000  # Lighthouse's SLOW_CPU_BENCHMARK_INDEX_THRESHOLD
 
 
 def _judged(result: dict) -> bool:
-    return result["cpu"]["benchmarkIndex"] >= FAST_ENOUGH
+    """Performance counts: the host was fast enough (in one of the page's runs)."""
+    return result.get("judged") or result["cpu"]["benchmarkIndex"] >= FAST_ENOUGH
 
 
 def _slow(result: dict) -> bool:
@@ -82,7 +83,7 @@ def test_lighthouse_scores_of_home_guide_and_notebook_pages_in_both_languages(si
         if again:
             for url, second in run_lighthouse(again).items():
                 best = max(second, results[url], key=lambda r: r["scores"]["performance"])
-                results[url] = {**best, "runs": 2}
+                results[url] = {**best, "runs": 2, "judged": True}
         seconds = time.perf_counter() - start
     lines = [f"Lighthouse (mobile), {len(urls)} pages in {seconds:.0f} s:"]
     head = "".join(f"{c[:13]:>15}" for c in TARGETS)

@@ -142,7 +142,6 @@ def add_install_cell(notebook, lock: Path, repo_url: str, lang: str, where: str 
     sources = [c.source for c in notebook.cells if c.cell_type == "code"]
     cell = nbformat.v4.new_code_cell(install_source(sources, lock, repo_url, lang, where))
     cell["id"] = "install"
-    cell.metadata["tags"] = ["install"]
     notebook.cells.insert(0, cell)
     return notebook
 
