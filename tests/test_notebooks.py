@@ -57,7 +57,7 @@ def test_built_notebooks_are_executed_rendered_and_linked(site_config, built_sit
         html = (folder / "index.html").read_text(encoding="utf-8")
         assert "jupyter-wrapper" in html and '"cells":' not in html, f"{folder}: not rendered"
         notebook = nbformat.read(folder / f"{folder.name}.ipynb", as_version=4)
-        code = [c for c in notebook.cells if c.cell_type == "code"]
+        code = [c for c in notebook.cells if c.cell_type == "code" and c.id != "install"]
         assert [c.source for c in code] == [b.code for b in blocks]
         assert all(c.execution_count for c in code), f"{folder}: not executed"
         errors = [o for c in code for o in c.outputs if o.output_type == "error"]

@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url
 from mkdocstrings import Inventory
 
 from .checks import anchor_renderer, heading_anchors, run_checks
+from .colab import add_install_cell
 from .config import load_site_config
 from .kernel import (
     Kernel,
@@ -272,6 +273,7 @@ def publish_notebooks(files, config):
             this = Page.of(page, site)
             rel = this.notebook
             notebook = executed_notebook(page, site, lang)
+            add_install_cell(notebook, site.root / "requirements.lock", config.repo_url, lang, page)
             _write_if_changed(root / lang / rel, nbformat.writes(notebook) + "\n")
             inner = File(
                 f"{lang}/{rel}",
