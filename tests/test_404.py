@@ -13,20 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from keras_a_medida.pytest_plugin import background_results
 from site_server import serve
 
-pytestmark = pytest.mark.background("build")
 TEXT = {"en": "Page not found", "es": "Página no encontrada"}
 WORD = {"en": "between", "es": "entrenamiento"}  # found in one language only
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
-def site_dir() -> Path:
-    job = background_results("build")
-    assert job["returncode"] == 0, job["output"]
-    return job["dir"] / "site"
+def site_dir(built_site) -> Path:
+    assert built_site.returncode == 0, built_site.output
+    return built_site.site_dir
 
 
 def test_each_language_has_its_own_404_page(site_dir, site_config):

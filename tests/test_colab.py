@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from keras_a_medida.checks import Site, built_page
+from keras_a_medida.checks import Site
 from keras_a_medida.colab import BRANCH, ColabError, colab_url, repository, requirements
-from keras_a_medida.pytest_plugin import background_results
+from keras_a_medida.pages import Page
 from tests_paths import ROOT
 
 LOCK = ROOT / "requirements.lock"
@@ -68,10 +68,9 @@ def test_colab_urls_name_the_github_repository():
 
 
 @pytest.fixture(scope="module")
-def site_dir() -> Path:
-    job = background_results("build")
-    assert job["returncode"] == 0, job["output"]
-    return job["dir"] / "site"
+def site_dir(built_site) -> Path:
+    assert built_site.returncode == 0, built_site.output
+    return built_site.site_dir
 
 
 def colab_links(site_dir: Path, site_config) -> dict[str, str]:
@@ -83,7 +82,7 @@ def colab_links(site_dir: Path, site_config) -> dict[str, str]:
         for page in site.pages[lang]:
             if not any(b.is_python for b in site.blocks(page)):
                 continue
-            html_path = built_page(site_dir, site_config, lang, page)
+            html_path = Page.of(page, site_config).built_html(site_dir)
             html = html_path.read_text(encoding="utf-8")
             download = DOWNLOAD.search(html)
             assert download, f"{html_path}: no notebook download link"
@@ -97,7 +96,6 @@ def colab_links(site_dir: Path, site_config) -> dict[str, str]:
     return found
 
 
-@pytest.mark.background("build")
 def test_each_page_opens_its_notebook_in_colab_with_the_pins_first(site_dir, site_config):
     pins = lock_pins()
     owners = importlib.metadata.packages_distributions()
@@ -142,7 +140,6 @@ def _publish_step() -> str:
     return runs[0]
 
 
-@pytest.mark.background("build")
 def test_the_workflow_publishes_every_linked_notebook_where_colab_looks(
     site_dir, site_config, tmp_path
 ):

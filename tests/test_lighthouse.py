@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from keras_a_medida.pytest_plugin import background_results
 from site_server import serve
 from tests_paths import ROOT
 
@@ -38,7 +37,6 @@ if not Path(CHROMIUM).exists() or NODE is None or not LIGHTHOUSE.is_dir():
 
 from test_browser import FLAGS  # noqa: E402  (after the skip: it needs chromium too)
 
-pytestmark = pytest.mark.background("build")
 PAGES = ("", "guide/losses/", "notebooks/guide/losses/")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 FAST_ENOUGH = 1000  # Lighthouse's SLOW_CPU_BENCHMARK_INDEX_THRESHOLD
@@ -66,10 +64,11 @@ def run_lighthouse(urls: list[str]) -> dict:
     return json.loads(result.stdout)
 
 
-def test_lighthouse_scores_of_home_guide_and_notebook_pages_in_both_languages(site_config, capsys):
-    job = background_results("build")
-    assert job["returncode"] == 0, job["output"]
-    with serve(job["dir"] / "site", site_config.url_path) as base:
+def test_lighthouse_scores_of_home_guide_and_notebook_pages_in_both_languages(
+    site_config, capsys, built_site
+):
+    assert built_site.returncode == 0, built_site.output
+    with serve(built_site.site_dir, site_config.url_path) as base:
         urls = [
             base + site_config.lang_prefix(lang) + page
             for lang in site_config.languages

@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 from keras_a_medida.checks import Site
-from keras_a_medida.pytest_plugin import background_results
 from tests_paths import ROOT
-
-pytestmark = pytest.mark.background("build")
 
 
 def nav_pages(site_config, lang: str) -> list[Path]:
@@ -32,10 +28,11 @@ def nav_pages(site_config, lang: str) -> list[Path]:
     return pages
 
 
-def test_each_language_has_llms_files_with_its_pages_and_their_code_expanded(site_config):
-    job = background_results("build")
-    assert job["returncode"] == 0, job["output"]
-    site_dir = job["dir"] / "site"
+def test_each_language_has_llms_files_with_its_pages_and_their_code_expanded(
+    site_config, built_site
+):
+    assert built_site.returncode == 0, built_site.output
+    site_dir = built_site.site_dir
     site = Site(site_config)
     for lang in site_config.languages:
         folder = site_dir / site_config.lang_prefix(lang)
