@@ -146,6 +146,7 @@ class Declared:
     """A block whose output on JAX differs, as a page shows it.
 
     Attributes:
+        lang: The page's language.
         page: The page, relative to the repository root.
         line: The line of the JAX output's fence.
         module: The snippets module the block includes.
@@ -153,6 +154,7 @@ class Declared:
         jax: The output the page shows for JAX.
     """
 
+    lang: str
     page: str
     line: int
     module: str
@@ -201,6 +203,7 @@ def declared_outputs(site) -> list[Declared]:
                         )
                     found.append(
                         Declared(
+                            lang,
                             block.page,
                             block.lineno,
                             modules.pop(),
@@ -216,21 +219,19 @@ def expected_jax_stdout(tensorflow_stdout: str, declared: list[Declared]) -> str
 
     Each declared block's TensorFlow output is looked up in the module's output (the
     first place not claimed by another declaration) and replaced by the JAX output the
-    page shows. Twin pages declare the same pairs; each pair counts once.
+    page shows. Pass the declarations of one language: twins repeat them.
 
     Raises:
         ValueError: When a declared TensorFlow output is not in the module's output.
 
     Examples:
-        >>> d = Declared("p.md", 9, "m.py", "3.0\n", "0.0\n")
-        >>> expected_jax_stdout("x\n3.0\ny\n", [d, d])
-        'x\n0.0\ny\n'
+        >>> d = Declared("en", "p.md", 9, "m.py", "3.0\n", "0.0\n")
+        >>> expected_jax_stdout("x\n3.0\ny\n3.0\n", [d, d])
+        'x\n0.0\ny\n0.0\n'
     """
-    pairs: dict[tuple[str, str], Declared] = {}
-    for declaration in declared:
-        pairs.setdefault((declaration.tensorflow, declaration.jax), declaration)
     spans: list[tuple[int, int, str]] = []
-    for (shown, instead), where in pairs.items():
+    for where in declared:
+        shown, instead = where.tensorflow, where.jax
         found = tensorflow_stdout.find(shown)
         while found >= 0 and any(a < found + len(shown) and found < b for a, b, _ in spans):
             found = tensorflow_stdout.find(shown, found + 1)
@@ -344,18 +345,23 @@ def compare(rel: str, tensorflow: dict, jax: dict | None, declared: list[Declare
         return f"{rel} failed on JAX:\n{jax['error']}"
     if not tensorflow.get("ok"):
         return f"{rel} failed on TensorFlow, so its JAX output cannot be compared"
-    try:
-        wanted = expected_jax_stdout(tensorflow["stdout"], [d for d in declared if d.module == rel])
-    except ValueError as error:
-        return str(error)
-    if jax["stdout"] == wanted:
-        return ""
     import difflib
+
+    for lang in sorted({d.lang for d in declared}) or [""]:
+        mine = [d for d in declared if d.module == rel and d.lang == lang]
+        try:
+            wanted = expected_jax_stdout(tensorflow["stdout"], mine)
+        except ValueError as error:
+            return str(error)
+        if jax["stdout"] != wanted:
+            break
+    else:
+        return ""
 
     diff = difflib.unified_diff(
         wanted.splitlines(keepends=True),
         jax["stdout"].splitlines(keepends=True),
-        "expected on JAX (the TensorFlow output, with the JAX outputs its pages declare)",
+        f"expected on JAX (the TensorFlow output, with the JAX outputs the {lang} pages show)",
         "printed on JAX",
     )
     return (
