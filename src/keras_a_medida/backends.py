@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .config import SiteConfig
 from .pages import DIRECTIVE, module_directives
 
 MARKER = "needs-tensorflow"
@@ -97,13 +98,13 @@ def tensorflow_use(path: Path) -> int:
     return min(lines, default=0)
 
 
-def check_tensorflow_markers(site) -> list:
+def check_tensorflow_markers(site: SiteConfig) -> list:
     """A module that uses TensorFlow says so with ``# keras-a-medida: needs-tensorflow``.
 
     Without it, the JAX run would fail on the module for a reason no page states.
 
     Args:
-        site: A [SiteConfig][keras_a_medida.config.SiteConfig].
+        site: The site configuration.
 
     Returns:
         One [Problem][keras_a_medida.checks.Problem] per unmarked module, at the line
@@ -128,12 +129,12 @@ def check_tensorflow_markers(site) -> list:
     return problems
 
 
-def snippet_modules(site) -> list[Path]:
+def snippet_modules(site: SiteConfig) -> list[Path]:
     """Every module under the site's snippets folders, sorted."""
     return sorted(p for base in site.snippets_dirs for p in base.rglob("*.py"))
 
 
-def jax_modules(site) -> list[Path]:
+def jax_modules(site: SiteConfig) -> list[Path]:
     """The snippets modules the JAX run covers: all but those marked for TensorFlow."""
     return [m for m in snippet_modules(site) if not needs_tensorflow(m)]
 
@@ -170,7 +171,7 @@ def is_jax_output(block, page_lines: list[str]) -> bool:
     return bool(before) and before[-1] == JAX_OUTPUT
 
 
-def declared_outputs(site) -> list[Declared]:
+def declared_outputs(site: SiteConfig) -> list[Declared]:
     """Every JAX output the pages declare, each paired with the block it belongs to.
 
     Raises:
@@ -371,7 +372,9 @@ def compare(rel: str, tensorflow: dict, jax: dict | None, declared: list[Declare
     )
 
 
-def record(site, tensorflow: dict, jax: dict, declared: list[Declared], date: str) -> dict:
+def record(
+    site: SiteConfig, tensorflow: dict, jax: dict, declared: list[Declared], date: str
+) -> dict:
     """The content of ``data/tested.json`` for one run of both backends.
 
     Args:

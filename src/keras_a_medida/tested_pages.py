@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from .backends import JAX_OUTPUT, NAMES
+from .config import SiteConfig
 
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<ticks>`{3,})(?P<info>.*)$")
 _INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"':]+)(?::[^"']*)?\1\s*$""")
@@ -110,14 +111,14 @@ def _end_of_outputs(lines: list[str], index: int) -> int:
         index = probe + 1
 
 
-def render(markdown: str, lang: str, record: dict, site, command: str) -> str:
+def render(markdown: str, lang: str, record: dict, site: SiteConfig, command: str) -> str:
     """``markdown`` with the stamp under its title and a note after each python block.
 
     Args:
         markdown: The page's Markdown, before pymdownx.snippets expands the includes.
         lang: The page's language.
         record: The content of ``data/tested.json`` (empty: nothing is added).
-        site: The [SiteConfig][keras_a_medida.config.SiteConfig].
+        site: The site configuration.
         command: The command that writes the record, for a block not yet tested.
     """
     if not record:
