@@ -302,11 +302,36 @@ def finish_run(process: subprocess.Popen, out: Path, timeout: float = 1800) -> d
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+class _WithoutTensorFlow:
+    """An import hook that makes TensorFlow look absent, as on a machine with JAX only.
+
+    Keras imports TensorFlow whenever it is installed, even on JAX, to check types while
+    serializing (``tf.available`` in ``keras/src/saving/serialization_lib.py``): about
+    5 s of CPU in the JAX run, and a module could lean on it unnoticed.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "tensorflow":
+            raise ModuleNotFoundError(
+                f"No module named {name!r} (the JAX run hides TensorFlow; mark a module "
+                f"that needs it with `{MARKER_LINE}`)",
+                name=name,
+            )
+        return None
+
+
 def run_here(modules: list[Path], root: Path) -> dict:
-    """Run ``modules`` as scripts in this process, on the backend it was started with."""
+    """Run ``modules`` as scripts in this process, on the backend it was started with.
+
+    On any backend but TensorFlow, TensorFlow cannot be imported (see
+    [_WithoutTensorFlow][keras_a_medida.backends._WithoutTensorFlow]).
+    """
     from .runner import prepare_environment, run_module
 
     prepare_environment()
+    if os.environ.get("KERAS_BACKEND") != "tensorflow":
+        assert "tensorflow" not in sys.modules, "TensorFlow was imported before the run"
+        sys.meta_path.insert(0, _WithoutTensorFlow())
     start = time.perf_counter()
     results = {}
     for module in modules:
