@@ -3,6 +3,8 @@
 Shown on guide/benchmarks.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:why]
 import keras
 import numpy as np

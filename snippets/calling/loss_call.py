@@ -3,6 +3,8 @@
 Shown on guide/call-methods.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:huber]
 import tempfile
 from pathlib import Path

@@ -2,6 +2,8 @@
 
 Shown on guide/constraints.md. Run it as a script to check it.
 """
+
+# keras-a-medida: needs-tensorflow
 # ruff: noqa: E402 (each block imports what it uses, as on the page)
 
 # --8<-- [start:every-step]

@@ -3,6 +3,8 @@
 Shown on guide/customizing-fit.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:keras2-step]
 import warnings
 

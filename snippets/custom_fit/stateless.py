@@ -4,6 +4,8 @@ Shown on guide/customizing-fit.md. Run it as a script to check it.
 The whole JAX train_step() is in jax_snippets/custom_fit/jax_train_step.py.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:stateless-call]
 import keras
 import numpy as np

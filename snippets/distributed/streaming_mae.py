@@ -6,6 +6,7 @@ before TensorFlow initializes its devices.
 """
 
 # keras-a-medida: fresh-process
+# keras-a-medida: needs-tensorflow
 
 # --8<-- [start:devices]
 import json

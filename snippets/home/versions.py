@@ -3,6 +3,8 @@
 Shown on index.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:versions]
 import keras
 import tensorflow as tf

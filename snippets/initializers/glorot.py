@@ -3,6 +3,8 @@
 Shown on guide/initializers.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:function]
 import math
 import tempfile

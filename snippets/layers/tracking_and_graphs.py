@@ -3,6 +3,8 @@
 Shown on guide/layers-and-models.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:tf-variable]
 import tempfile
 from pathlib import Path

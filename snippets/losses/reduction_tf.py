@@ -3,6 +3,8 @@
 Shown on guide/losses.md (the "tf" tab). Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:reduction-auto-tf]
 import tensorflow as tf
 

@@ -3,6 +3,8 @@
 Shown on guide/metrics.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:subclass]
 import tempfile
 from pathlib import Path

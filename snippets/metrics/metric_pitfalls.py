@@ -36,14 +36,20 @@ model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
 model.compile(
     loss="mse", metrics=[SampleCount("aliased"), SafeSampleCount("safe")]
 )
-history = model.fit(
-    x, y, batch_size=4, validation_data=(x[:3], y[:3]), verbose=0
-)
-for name in ["aliased", "safe", "val_aliased", "val_safe"]:
-    print(name, history.history[name])
+try:
+    history = model.fit(
+        x, y, batch_size=4, validation_data=(x[:3], y[:3]), verbose=0
+    )
+    for name in ["aliased", "safe", "val_aliased", "val_safe"]:
+        print(name, history.history[name])
+except ValueError as error:  # JAX refuses the variable itself as a result
+    print(f"{type(error).__name__}: {str(error).split('. ')[0]}")
 # --8<-- [end:aliased-result]
-assert history.history["aliased"] == [3.0]
-assert history.history["safe"] == [8.0]
+if keras.backend.backend() == "tensorflow":
+    assert history.history["aliased"] == [3.0]
+    assert history.history["safe"] == [8.0]
+else:
+    assert "history" not in globals()  # fit() raised
 
 
 # --8<-- [start:zeroing-reset]
@@ -100,6 +106,6 @@ class ResettableMin(RunningMin):
 print(fit_three_epochs(ResettableMin()))
 # --8<-- [end:own-reset]
 running_min = ResettableMin()
-running_min.update_state([[3.0]], [[1.0]])
+running_min.update_state(np.array([[3.0]]), np.array([[1.0]]))
 running_min.reset_state()
 assert float(running_min.smallest) == float("inf")

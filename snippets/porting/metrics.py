@@ -71,7 +71,10 @@ def fit_three_epochs(metric):
 model, history = fit_three_epochs(MinError())
 print(history)
 # --8<-- [end:reset-states-override-old]
-assert history == [5.0, 0.0, 0.0]
+# TensorFlow's fit() resets metrics after the first epoch only, JAX's
+# before it too.
+on_tensorflow = keras.backend.backend() == "tensorflow"
+assert history == ([5.0, 0.0, 0.0] if on_tensorflow else [0.0, 0.0, 0.0])
 
 
 # --8<-- [start:reset-states-override-fix]
@@ -132,46 +135,37 @@ except NotImplementedError as error:
 # --8<-- [end:add-metric-old]
 
 
-# --8<-- [start:add-metric-fix]
+# --8<-- [start:add-metric-any-backend]
 @keras.saving.register_keras_serializable(package="keras_a_medida.porting")
-class ActivityMonitor(keras.layers.Layer):
-    """Passes its inputs through and tracks their mean absolute value."""
+class ActivityModel(keras.Model):
+    """A dense layer; compute_loss() tracks its mean absolute output."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, units=2, **kwargs):
         super().__init__(**kwargs)
-        self.tracker = keras.metrics.Mean(name="mean_activity")  # (1)!
+        self.units = units
+        self.dense = keras.layers.Dense(units, kernel_initializer="ones")
+        self.activity = keras.metrics.Mean(name="mean_activity")
 
     def call(self, inputs):
-        self.tracker.update_state(ops.mean(ops.abs(inputs)))
-        return inputs
+        return self.dense(inputs)
+
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        self.activity.update_state(ops.mean(ops.abs(y_pred)))  # (1)!
+        return super().compute_loss(
+            x, y, y_pred, sample_weight, training=training
+        )
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
 
 
-keras.utils.set_random_seed(0)
-model = keras.Sequential(
-    [
-        keras.Input(shape=(2,)),
-        keras.layers.Dense(2, kernel_initializer="ones"),
-        ActivityMonitor(),
-    ]
-)
+model = ActivityModel()
 model.compile(optimizer="sgd", loss="mse")
 history = model.fit(np.ones((4, 2)), np.zeros((4, 2)), verbose=0)
 print({name: round(values[0], 4) for name, values in history.history.items()})
-# --8<-- [end:add-metric-fix]
-assert "mean_activity" in history.history
-
-# --8<-- [start:add-metric-round-trip]
-folder = Path(tempfile.mkdtemp())
-model.save(folder / "monitor.keras")
-reloaded = keras.models.load_model(folder / "monitor.keras")
-
-inputs = np.array([[1.0, -3.0]])
-original, monitor = model.layers[-1], reloaded.layers[-1]
-print(type(monitor).__name__, monitor.get_config() == original.get_config())
-print(np.allclose(reloaded(inputs), model(inputs)))
-# --8<-- [end:add-metric-round-trip]
-monitor = model.layers[-1]
-assert type(monitor).from_config(monitor.get_config()).get_config() == (
-    monitor.get_config()
-)
-assert reloaded.layers[-1].get_config() == monitor.get_config()
+# --8<-- [end:add-metric-any-backend]
+assert history.history["mean_activity"] == [2.0]
+config = model.get_config()
+assert ActivityModel.from_config(config).get_config() == config

@@ -3,6 +3,8 @@
 Shown on guide/porting-from-keras-2.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:saving-old]
 import tempfile
 from pathlib import Path

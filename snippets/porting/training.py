@@ -4,6 +4,8 @@ Shown on guide/porting-from-keras-2.md. Run it as a script to check it.
 The Keras 2 optimizer subclass API is on guide/optimizers.md.
 """
 
+# keras-a-medida: needs-tensorflow
+
 # --8<-- [start:legacy-old]
 import tempfile
 from pathlib import Path

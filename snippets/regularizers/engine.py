@@ -65,7 +65,11 @@ model.fit(x, y, batch_size=1, epochs=1, verbose=0)  # 4 batches
 print("steps:", int(model.optimizer.iterations))
 print("penalty computed:", int(calls))
 # --8<-- [end:every-step]
-assert int(calls) == int(model.optimizer.iterations) == 4
+# On JAX the train step is a pure function of the model's own variables: the
+# assignment to `calls`, which the model does not own, is lost.
+on_tensorflow = keras.backend.backend() == "tensorflow"
+assert int(model.optimizer.iterations) == 4
+assert int(calls) == (4 if on_tensorflow else 0)
 
 # --8<-- [start:trainable-only]
 model = make_model(keras.regularizers.L1(0.1))

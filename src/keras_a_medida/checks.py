@@ -143,7 +143,7 @@ def check_inline_code(site: Site) -> list[Problem]:
                             "open the fence with exactly ```python (no title, no options)",
                         )
                     )
-                elif not _include_lines_only(block):
+                elif not _include_lines_only(block) and not _is_jax_output(block, site):
                     problems.append(
                         Problem(
                             *where,
@@ -429,6 +429,20 @@ def check_placeholders(site: Site) -> list[Problem]:
     return problems
 
 
+def _is_jax_output(block: Block, site: Site) -> bool:
+    from .backends import is_jax_output
+
+    page = site.config.root / block.page
+    return is_jax_output(block, page.read_text(encoding="utf-8").splitlines())
+
+
+def check_tensorflow_markers(site: Site) -> list[Problem]:
+    """A snippets module that uses TensorFlow is marked ``needs-tensorflow``."""
+    from .backends import check_tensorflow_markers as check
+
+    return check(site.config)
+
+
 CHECKS = (
     check_twins,
     check_inline_code,
@@ -439,6 +453,7 @@ CHECKS = (
     check_placeholders,
     check_glossary,
     check_error_index,
+    check_tensorflow_markers,
 )
 
 

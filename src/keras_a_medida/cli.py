@@ -58,8 +58,8 @@ def cmd_run_snippets(args) -> int:
         rel = module.relative_to(root).as_posix()
         start = time.perf_counter()
         try:
-            run_module(module)
-            results[rel] = {"ok": True, "error": None}
+            stdout = run_module(module)  # compared with JAX's by tests/test_backends.py
+            results[rel] = {"ok": True, "error": None, "stdout": stdout}
         except BaseException as error:  # noqa: BLE001 - a SystemExit is a failure too
             text = "".join(traceback.format_exception(error))
             results[rel] = {"ok": False, "error": text.replace(str(root) + "/", "")}

@@ -147,7 +147,9 @@ DIRECTIVE = "# keras-a-medida:"
 in a new Python process (for code that must run before TensorFlow initialises, such as
 ``tf.config.set_logical_device_configuration``). ``# keras-a-medida: figures a.png b.png``
 declares the image files the module writes into its working directory; the build runs
-the module and publishes them under ``assets/figures/``.
+the module and publishes them under ``assets/figures/``. ``# keras-a-medida:
+needs-tensorflow`` says the module runs on the TensorFlow backend only (see
+[keras_a_medida.backends][]); every other module is also run under JAX.
 """
 
 
@@ -162,9 +164,10 @@ def module_directives(path: Path) -> dict[str, list[str]]:
         if not line.startswith(DIRECTIVE):
             continue
         name, *args = line[len(DIRECTIVE) :].split()
-        if name not in {"fresh-process", "figures"}:
+        if name not in {"fresh-process", "figures", "needs-tensorflow"}:
             raise PageError(
-                f"{path}:{number}: unknown directive {name!r} (use 'fresh-process' or 'figures')"
+                f"{path}:{number}: unknown directive {name!r} "
+                "(use 'fresh-process', 'figures' or 'needs-tensorflow')"
             )
         found[name] = args
     return found

@@ -1,0 +1,544 @@
+"""Which Keras backends each snippets module is tested on, and the record pages show.
+
+Every snippets module runs as a script on TensorFlow (the suite's ``snippets`` job). A
+module that does not say ``# keras-a-medida: needs-tensorflow`` runs again under
+``KERAS_BACKEND=jax``: all of them in one extra process (see
+[start_run][keras_a_medida.backends.start_run]), with Keras's state reset between them as
+[keras_a_medida.runner][] does for TensorFlow. It must print what it prints on TensorFlow,
+except where a page declares what JAX prints instead: a ``text`` fence right behind
+``<!--keras-a-medida:jax-output-->``, after the block's TensorFlow output (see
+[expected_jax_stdout][keras_a_medida.backends.expected_jax_stdout]).
+
+The outcome is committed in ``data/tested.json`` (the backends each module passed on, the
+versions and the date of the run that wrote it), which ``hooks/tested.py`` renders on the
+pages, so that ``mkdocs build`` needs no test run. ``tests/test_backends.py`` fails when the
+file no longer matches what the suite's own run got;
+``python -m keras_a_medida.backends write`` rewrites it.
+
+PyTorch is not tested: its registry wheels bring several GB of GPU libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .config import SiteConfig
+from .pages import DIRECTIVE, module_directives
+
+MARKER = "needs-tensorflow"
+"""The directive of a module that runs on TensorFlow only."""
+
+MARKER_LINE = f"{DIRECTIVE} {MARKER}"
+
+JAX_OUTPUT = "<!--keras-a-medida:jax-output-->"
+"""Put before a ``text`` fence that shows what the block above prints on JAX."""
+
+BACKENDS = ("tensorflow", "jax")
+"""The backends the suite runs, in the order pages name them."""
+
+NAMES = {"tensorflow": "TensorFlow", "jax": "JAX"}
+
+DATA_FILE = "data/tested.json"
+
+WRITE_COMMAND = "PYTHONPATH=src .venv/bin/python -m keras_a_medida.backends write"
+"""How to rewrite ``data/tested.json`` (about a minute on two cores)."""
+
+_PACKAGES = {
+    "tensorflow": ("tensorflow-cpu", "tensorflow"),
+    "keras": ("keras",),
+    "jax": ("jax",),
+    "jaxlib": ("jaxlib",),
+}
+
+
+def needs_tensorflow(path: Path) -> bool:
+    """True for a module marked ``# keras-a-medida: needs-tensorflow``."""
+    return MARKER in module_directives(path)
+
+
+def tensorflow_use(path: Path) -> int:
+    r"""The first line of ``path`` that imports TensorFlow or reads a name ``tf`` (0: none).
+
+    Examples:
+        >>> import tempfile
+        >>> module = Path(tempfile.mkdtemp()) / "m.py"
+        >>> _ = module.write_text("import keras\nx = 1\nimport tensorflow as tf\n")
+        >>> tensorflow_use(module)
+        3
+        >>> _ = module.write_text("import keras\nprint(tf.ones(1))\n")
+        >>> tensorflow_use(module)
+        2
+        >>> _ = module.write_text("import keras  # tf.keras is Keras 3\n")
+        >>> tensorflow_use(module)
+        0
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(a.name.split(".")[0] == "tensorflow" for a in node.names):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom):
+            if (node.module or "").split(".")[0] == "tensorflow":
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Name) and node.id == "tf":
+            lines.append(node.lineno)
+    return min(lines, default=0)
+
+
+def check_tensorflow_markers(site: SiteConfig) -> list:
+    """A module that uses TensorFlow says so with ``# keras-a-medida: needs-tensorflow``.
+
+    Without it, the JAX run would fail on the module for a reason no page states.
+
+    Args:
+        site: The site configuration.
+
+    Returns:
+        One [Problem][keras_a_medida.checks.Problem] per unmarked module, at the line
+        that first uses TensorFlow.
+    """
+    from .checks import Problem
+
+    problems = []
+    for module in snippet_modules(site):
+        line = tensorflow_use(module)
+        if line and not needs_tensorflow(module):
+            problems.append(
+                Problem(
+                    module.relative_to(site.root).as_posix(),
+                    line,
+                    "uses TensorFlow (`tf` or `import tensorflow`) but is not marked, "
+                    "so the JAX run would fail on it",
+                    f"add the line `{MARKER_LINE}` at the top of the module, or write "
+                    "it with keras.ops so that it runs on every backend",
+                )
+            )
+    return problems
+
+
+def snippet_modules(site: SiteConfig) -> list[Path]:
+    """Every module under the site's snippets folders, sorted."""
+    return sorted(p for base in site.snippets_dirs for p in base.rglob("*.py"))
+
+
+def jax_modules(site: SiteConfig) -> list[Path]:
+    """The snippets modules the JAX run covers: all but those marked for TensorFlow."""
+    return [m for m in snippet_modules(site) if not needs_tensorflow(m)]
+
+
+# --- what pages declare for JAX ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A block whose output on JAX differs, as a page shows it.
+
+    Attributes:
+        lang: The page's language.
+        page: The page, relative to the repository root.
+        line: The line of the JAX output's fence.
+        module: The snippets module the block includes.
+        tensorflow: The output the page shows for TensorFlow.
+        jax: The output the page shows for JAX.
+    """
+
+    lang: str
+    page: str
+    line: int
+    module: str
+    tensorflow: str
+    jax: str
+
+
+def is_jax_output(block, page_lines: list[str]) -> bool:
+    """True for a ``text`` fence right behind ``<!--keras-a-medida:jax-output-->``."""
+    if block.syntax != "text":
+        return False
+    before = [line.strip() for line in page_lines[: block.lineno - 1] if line.strip()]
+    return bool(before) and before[-1] == JAX_OUTPUT
+
+
+def declared_outputs(site: SiteConfig) -> list[Declared]:
+    """Every JAX output the pages declare, each paired with the block it belongs to.
+
+    Raises:
+        ValueError: For a JAX output that follows no python block with a TensorFlow
+            output, or whose block includes more than one module; the message names the
+            page and line.
+    """
+    from .pages import iter_pages, read_blocks
+
+    found = []
+    for lang in site.languages:
+        for page in iter_pages(site, lang):
+            lines = page.read_text(encoding="utf-8").splitlines()
+            previous = None
+            for block in read_blocks(page, site):
+                if block.is_python:
+                    previous = block
+                elif is_jax_output(block, lines):
+                    where = f"{block.page}:{block.lineno}"
+                    if previous is None or previous.expected_output is None:
+                        raise ValueError(
+                            f"{where}: a JAX output must follow a python block and its "
+                            "TensorFlow output (<!--pytest-codeblocks:expected-output-->)"
+                        )
+                    modules = {inc.path for inc in previous.includes}
+                    if len(modules) != 1:
+                        raise ValueError(
+                            f"{where}: the block above includes {len(modules)} modules; "
+                            "a JAX output belongs to a block of one module"
+                        )
+                    found.append(
+                        Declared(
+                            lang,
+                            block.page,
+                            block.lineno,
+                            modules.pop(),
+                            previous.expected_output,
+                            block.code,
+                        )
+                    )
+    return found
+
+
+def expected_jax_stdout(tensorflow_stdout: str, declared: list[Declared]) -> str:
+    r"""What a module must print on JAX: its TensorFlow output, declared parts replaced.
+
+    Each declared block's TensorFlow output is looked up in the module's output (the
+    first place not claimed by another declaration) and replaced by the JAX output the
+    page shows. Pass the declarations of one language: twins repeat them.
+
+    Raises:
+        ValueError: When a declared TensorFlow output is not in the module's output.
+
+    Examples:
+        >>> d = Declared("en", "p.md", 9, "m.py", "3.0\n", "0.0\n")
+        >>> expected_jax_stdout("x\n3.0\ny\n3.0\n", [d, d])
+        'x\n0.0\ny\n0.0\n'
+    """
+    spans: list[tuple[int, int, str]] = []
+    for where in declared:
+        shown, instead = where.tensorflow, where.jax
+        found = tensorflow_stdout.find(shown)
+        while found >= 0 and any(a < found + len(shown) and found < b for a, b, _ in spans):
+            found = tensorflow_stdout.find(shown, found + 1)
+        if found < 0:
+            raise ValueError(
+                f"{where.page}:{where.line}: the TensorFlow output above this JAX output "
+                f"is not in what {where.module} prints on TensorFlow"
+            )
+        spans.append((found, found + len(shown), instead))
+    out, position = [], 0
+    for begin, finish, instead in sorted(spans):
+        out += [tensorflow_stdout[position:begin], instead]
+        position = finish
+    return "".join(out) + tensorflow_stdout[position:]
+
+
+# --- running modules under a backend -------------------------------------------------
+
+
+def versions() -> dict[str, str]:
+    """The installed versions of TensorFlow, Keras, JAX and jaxlib (``""`` if absent)."""
+    found = {}
+    for name, dists in _PACKAGES.items():
+        found[name] = ""
+        for dist in dists:
+            try:
+                found[name] = metadata.version(dist)
+                break
+            except metadata.PackageNotFoundError:
+                continue
+    return found
+
+
+def start_run(modules: list[Path], backend: str, root: Path) -> tuple[subprocess.Popen, Path]:
+    """Start one process that runs ``modules`` as scripts under ``backend``.
+
+    Returns the process and the JSON file it writes; read it with
+    [finish_run][keras_a_medida.backends.finish_run].
+    """
+    out = Path(tempfile.mkdtemp(prefix=f"kam-{backend}-")) / "results.json"
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    src = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "keras_a_medida.backends", "run", "--json", str(out)]
+    process = subprocess.Popen(
+        [*command, "--backend", backend, *map(str, modules)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return process, out
+
+
+def finish_run(process: subprocess.Popen, out: Path, timeout: float = 1800) -> dict:
+    """Wait for a run and return ``{"backend", "versions", "seconds", "modules": {...}}``.
+
+    Each module maps to ``{"ok", "stdout", "error", "seconds"}``.
+
+    Raises:
+        RuntimeError: When the process wrote no results (its log is in the message).
+    """
+    log, _ = process.communicate(timeout=timeout)
+    if not out.is_file():
+        raise RuntimeError(f"the run wrote no results (exit {process.returncode}):\n{log}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+class _WithoutTensorFlow:
+    """An import hook that makes TensorFlow look absent, as on a machine with JAX only.
+
+    Keras imports TensorFlow whenever it is installed, even on JAX, to check types while
+    serializing (``tf.available`` in ``keras/src/saving/serialization_lib.py``): about
+    5 s of CPU in the JAX run, and a module could lean on it unnoticed.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "tensorflow":
+            raise ModuleNotFoundError(
+                f"No module named {name!r} (the JAX run hides TensorFlow; mark a module "
+                f"that needs it with `{MARKER_LINE}`)",
+                name=name,
+            )
+        return None
+
+
+def run_here(modules: list[Path], root: Path) -> dict:
+    """Run ``modules`` as scripts in this process, on the backend it was started with.
+
+    On any backend but TensorFlow, TensorFlow cannot be imported (see
+    [_WithoutTensorFlow][keras_a_medida.backends._WithoutTensorFlow]).
+    """
+    from .runner import prepare_environment, run_module
+
+    prepare_environment()
+    if os.environ.get("KERAS_BACKEND") != "tensorflow":
+        assert "tensorflow" not in sys.modules, "TensorFlow was imported before the run"
+        sys.meta_path.insert(0, _WithoutTensorFlow())
+    start = time.perf_counter()
+    results = {}
+    for module in modules:
+        rel = module.resolve().relative_to(root).as_posix()
+        began = time.perf_counter()
+        try:
+            results[rel] = {"ok": True, "stdout": run_module(module), "error": None}
+        except BaseException as error:  # noqa: BLE001 - a SystemExit is a failure too
+            text = "".join(traceback.format_exception(error)).replace(str(root) + "/", "")
+            results[rel] = {"ok": False, "stdout": "", "error": text}
+        results[rel]["seconds"] = round(time.perf_counter() - began, 3)
+    import keras
+
+    return {
+        "backend": keras.backend.backend(),
+        "versions": versions(),
+        "seconds": round(time.perf_counter() - start, 3),
+        "cpu_seconds": round(time.process_time(), 3),  # the whole process, imports too
+        "modules": results,
+    }
+
+
+# --- the record pages show -----------------------------------------------------------
+
+
+def compare(rel: str, tensorflow: dict, jax: dict | None, declared: list[Declared]) -> str:
+    """Why ``rel`` did not pass on JAX (``""`` when it did).
+
+    Args:
+        rel: The module, relative to the repository root.
+        tensorflow: Its result on TensorFlow (``ok`` and ``stdout``).
+        jax: Its result on JAX, or None when the JAX run did not cover it.
+        declared: The JAX outputs the pages declare (any module's).
+    """
+    if jax is None:
+        return f"{rel} was not run on JAX"
+    if not jax["ok"]:
+        return f"{rel} failed on JAX:\n{jax['error']}"
+    if not tensorflow.get("ok"):
+        return f"{rel} failed on TensorFlow, so its JAX output cannot be compared"
+    import difflib
+
+    for lang in sorted({d.lang for d in declared}) or [""]:
+        mine = [d for d in declared if d.module == rel and d.lang == lang]
+        try:
+            wanted = expected_jax_stdout(tensorflow["stdout"], mine)
+        except ValueError as error:
+            return str(error)
+        if jax["stdout"] != wanted:
+            break
+    else:
+        return ""
+
+    diff = difflib.unified_diff(
+        wanted.splitlines(keepends=True),
+        jax["stdout"].splitlines(keepends=True),
+        f"expected on JAX (the TensorFlow output, with the JAX outputs the {lang} pages show)",
+        "printed on JAX",
+    )
+    return (
+        f"{rel} prints something else on JAX. Make the module print the same on both "
+        "backends, or show the JAX output on the page (a text fence behind "
+        f"{JAX_OUTPUT} after the block's output):\n" + "".join(diff)
+    )
+
+
+def record(
+    site: SiteConfig, tensorflow: dict, jax: dict, declared: list[Declared], date: str
+) -> dict:
+    """The content of ``data/tested.json`` for one run of both backends.
+
+    Args:
+        site: The site configuration.
+        tensorflow: Per module, the TensorFlow result (``ok``, ``stdout``).
+        jax: The JAX run, as [finish_run][keras_a_medida.backends.finish_run] returns it.
+        declared: The JAX outputs the pages declare.
+        date: The run's date, ``YYYY-MM-DD``.
+    """
+    modules = {}
+    for path in snippet_modules(site):
+        rel = path.relative_to(site.root).as_posix()
+        passed = []
+        if tensorflow.get(rel, {}).get("ok"):
+            passed.append("tensorflow")
+        if not needs_tensorflow(path) and not compare(
+            rel, tensorflow.get(rel, {}), jax["modules"].get(rel), declared
+        ):
+            passed.append("jax")
+        modules[rel] = passed
+    return {
+        "written_by": WRITE_COMMAND,
+        "date": date,
+        "backends": [b for b in BACKENDS if any(b in p for p in modules.values())],
+        "versions": jax["versions"],
+        "modules": modules,
+    }
+
+
+def stale(committed: dict, current: dict) -> list[str]:
+    """What differs between the committed record and this run's (the date never counts)."""
+    found = []
+    for key in ("backends", "versions"):
+        if committed.get(key) != current[key]:
+            found.append(f"{key}: recorded {committed.get(key)}, this run {current[key]}")
+    recorded = committed.get("modules", {})
+    for rel in sorted(set(recorded) | set(current["modules"])):
+        if recorded.get(rel) != current["modules"].get(rel):
+            found.append(
+                f"{rel}: recorded {recorded.get(rel)}, this run {current['modules'].get(rel)}"
+            )
+    return found
+
+
+def load_record(root: Path) -> dict:
+    """The committed ``data/tested.json`` (empty when absent)."""
+    path = Path(root) / DATA_FILE
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write(root: Path) -> int:
+    """Run every module on TensorFlow and the JAX modules on JAX; write the record."""
+    from .config import load_site_config
+
+    site = load_site_config(root)
+    runs = {
+        "tensorflow": start_run(snippet_modules(site), "tensorflow", site.root),
+        "jax": start_run(jax_modules(site), "jax", site.root),
+    }
+    results = {name: finish_run(*run) for name, run in runs.items()}
+    today = datetime.date.today().isoformat()
+    data = record(
+        site, results["tensorflow"]["modules"], results["jax"], declared_outputs(site), today
+    )
+    for rel, result in results["tensorflow"]["modules"].items():
+        if not result["ok"]:
+            print(f"{rel} failed on TensorFlow:\n{result['error']}", file=sys.stderr)
+    for path in jax_modules(site):
+        rel = path.relative_to(site.root).as_posix()
+        why = compare(
+            rel,
+            results["tensorflow"]["modules"].get(rel, {}),
+            results["jax"]["modules"].get(rel),
+            declared_outputs(site),
+        )
+        if why:
+            print(why, file=sys.stderr)
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    (site.root / DATA_FILE).write_text(text, encoding="utf-8")
+    print(f"wrote {DATA_FILE}: " + ", ".join(f"{k} {v}" for k, v in data["versions"].items()))
+    return 0
+
+
+def timings(root: Path, rounds: int) -> int:
+    """``make test``'s pytest with and without the JAX run, alternating; print the ratio.
+
+    Both leave out the browser suite (it has its own budget); "without" also deselects
+    ``tests/test_backends.py``, the only tests that start the JAX run.
+    """
+    import statistics
+
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    pytest += ["--deselect", "tests/test_browser.py"]
+    commands = {
+        "with JAX": pytest,
+        "without JAX": [*pytest, "--deselect", "tests/test_backends.py"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(rounds):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, cwd=root, check=True, capture_output=True)
+            times[name].append(time.perf_counter() - start)
+            print(f"round {round_ + 1}: {name:11} {times[name][-1]:6.1f} s", file=sys.stderr)
+    with_jax, without = (statistics.median(times[name]) for name in commands)
+    print(f"with the JAX run: {with_jax:.1f} s, without: {without:.1f} s")
+    print(f"ratio: {with_jax / without:.2f} (target: at most 1.25)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m keras_a_medida.backends write | run | timings``."""
+    parser = argparse.ArgumentParser(prog="python -m keras_a_medida.backends")
+    parser.add_argument("--root", default=".", help="repository root (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("write", help=f"run both backends and rewrite {DATA_FILE}")
+    run = sub.add_parser("run", help="run modules as scripts in this process")
+    run.add_argument("modules", nargs="+")
+    run.add_argument("--backend", required=True, choices=BACKENDS)
+    run.add_argument("--json", required=True, help="write the results to this file")
+    timing = sub.add_parser("timings", help="pytest with and without the JAX run, A B A B")
+    timing.add_argument("--rounds", type=int, default=2, help="rounds of A B (default 2)")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    if args.command == "write":
+        return write(root)
+    if args.command == "timings":
+        return timings(root, args.rounds)
+    if os.environ.get("KERAS_BACKEND") != args.backend:
+        parser.error(f"start with KERAS_BACKEND={args.backend} (Keras reads it on import)")
+    result = run_here([Path(m) for m in args.modules], root)
+    if result["backend"] != args.backend:
+        parser.error(f"Keras runs on {result['backend']}, not {args.backend}")
+    Path(args.json).write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
