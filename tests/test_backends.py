@@ -16,7 +16,6 @@ import pytest
 from keras_a_medida import backends
 from keras_a_medida.checks import run_checks
 from keras_a_medida.config import load_site_config
-from keras_a_medida.pytest_plugin import background_results, load_snippet_results
 from tests_paths import ROOT
 
 SITE = load_site_config(ROOT)
@@ -57,10 +56,9 @@ def test_jax_outputs_on_pages_belong_to_one_module(jax_run):
     assert JAX_MODULES, "every snippets module is marked needs-tensorflow"
 
 
-@pytest.mark.background("snippets")
 @pytest.mark.parametrize("module", JAX_MODULES)
-def test_module_prints_the_same_on_jax(module, jax_run):
-    tensorflow = load_snippet_results(background_results("snippets"))
+def test_module_prints_the_same_on_jax(module, jax_run, snippet_results):
+    tensorflow = snippet_results
     jax = jax_run.results()
     assert jax["backend"] == "jax", f"the JAX run ran on {jax['backend']}"
     assert module in tensorflow, f"{module} was not run on TensorFlow"
@@ -70,9 +68,8 @@ def test_module_prints_the_same_on_jax(module, jax_run):
     assert not why, why
 
 
-@pytest.mark.background("snippets")
-def test_tested_json_says_what_this_run_found(jax_run, record_property):
-    tensorflow = load_snippet_results(background_results("snippets"))
+def test_tested_json_says_what_this_run_found(jax_run, record_property, snippet_results):
+    tensorflow = snippet_results
     for key in ("seconds", "cpu_seconds"):  # the JAX run's cost, in --junitxml reports
         record_property(f"jax_run_{key}", jax_run.results()[key])
     committed = backends.load_record(ROOT)
