@@ -98,7 +98,6 @@ def test_record_is_dated_and_names_its_command():
 def test_guard_refuses_a_module_that_uses_tf_unmarked(site_copy):
     module = site_copy / "snippets/choosing/uses_tf.py"
     module.write_text('"""Uses tf."""\n\nimport keras\nimport tensorflow as tf\n', "utf-8")
-    load_site_config.cache_clear()
     problems = backends.check_tensorflow_markers(load_site_config(site_copy))
     assert [(p.path, p.line) for p in problems] == [("snippets/choosing/uses_tf.py", 4)]
     assert backends.MARKER_LINE in problems[0].fix
@@ -107,7 +106,6 @@ def test_guard_refuses_a_module_that_uses_tf_unmarked(site_copy):
 
     module.write_text(f'"""Uses tf."""\n\n{backends.MARKER_LINE}\nimport tensorflow\n', "utf-8")
     assert backends.check_tensorflow_markers(load_site_config(site_copy)) == []
-    load_site_config.cache_clear()
 
 
 def test_a_different_jax_output_fails_with_a_diff():

@@ -3,6 +3,9 @@
 Shown on guide/callbacks.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+# (not yet run on JAX: its early-stopping epochs are TensorFlow's numbers)
+
 # --8<-- [start:order]
 import warnings
 

@@ -3,6 +3,9 @@
 Shown on guide/layer-features.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+# (not yet run on JAX: it reads tensors with .numpy())
+
 # --8<-- [start:mask-dropped]
 import warnings
 

@@ -3,6 +3,9 @@
 Shown on guide/learning-rate-schedules.md. Run it as a script to check it.
 """
 
+# keras-a-medida: needs-tensorflow
+# (not yet run on JAX: its resumed history is compared with TensorFlow's)
+
 # --8<-- [start:schedule]
 import tempfile
 from pathlib import Path

@@ -324,7 +324,7 @@ def run_here(modules: list[Path], root: Path) -> dict:
     """Run ``modules`` as scripts in this process, on the backend it was started with.
 
     On any backend but TensorFlow, TensorFlow cannot be imported (see
-    [_WithoutTensorFlow][keras_a_medida.backends._WithoutTensorFlow]).
+    ``_WithoutTensorFlow``).
     """
     from .runner import prepare_environment, run_module
 
