@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import sys
 import threading
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -64,13 +65,19 @@ class PagesHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser closing keep-alive
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(site_dir: Path, prefix: str):
     """Serve ``site_dir`` under ``prefix``; yield the base URL (``http://127.0.0.1:N/path/``)."""
     handler = type("Handler", (PagesHandler,), {"prefix": prefix})
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
-    )
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
