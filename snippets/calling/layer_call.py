@@ -44,6 +44,8 @@ class Center(keras.layers.Layer):
 
 
 # --8<-- [end:center-layer]
+# conformance: Center() ~
+#     ref(lambda x: x)  # inference: the moving mean starts at 0
 
 # --8<-- [start:center-validation]
 try:
@@ -128,11 +130,12 @@ pool = MaskedMean()
 print("pool(masked):     ", values(pool(masked)))
 print("pool.call(masked):", values(pool.call(masked)))
 # --8<-- [end:masks]
+# conformance: MaskedMean() ~ ref(lambda x: x.mean(axis=1), input_shape=(3, 2))
 assert ops.convert_to_numpy(pool(masked)).tolist() == [[2.0], [4.0]]
 
 
 # --8<-- [start:override-call]
-class EagerScale(keras.layers.Layer):
+class BrokenEagerScale(keras.layers.Layer):
     """Wrong: implements __call__() instead of call()."""
 
     def build(self, input_shape):
@@ -145,7 +148,7 @@ class EagerScale(keras.layers.Layer):
 
 
 try:
-    EagerScale()(x)
+    BrokenEagerScale()(x)
 except AttributeError as error:
     print(f"{type(error).__name__}: {error}")
 # --8<-- [end:override-call]

@@ -105,8 +105,10 @@ class StreamingMAETF(keras.metrics.Metric):
 
 
 # --8<-- [end:metric-tf]
-# conformance: StreamingMAE() ~ ref(lambda t, p, w: np.abs(t.reshape(p.shape) - p).mean())
-# conformance: StreamingMAETF() ~ ref(lambda t, p, w: np.abs(t.reshape(p.shape) - p).mean())
+# conformance: StreamingMAE() ~
+#     ref(lambda t, p, w: np.abs(t.reshape(p.shape) - p).mean())
+# conformance: StreamingMAETF() ~
+#     ref(lambda t, p, w: np.abs(t.reshape(p.shape) - p).mean())
 for cls in (StreamingMAE, StreamingMAETF):
     check = cls()
     check.update_state([[1.0], [2.0]], [[2.0], [4.0]])

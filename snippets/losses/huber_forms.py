@@ -46,7 +46,8 @@ show(huber_fn(y_true, y_pred))
 show(keras.losses.huber(y_true, y_pred))  # the built-in, delta=1.0
 # --8<-- [end:function]
 # conformance[loss]: huber_fn ~ keras.losses.huber
-# conformance[aligner]: same_rank ~ keras.src.losses.loss.squeeze_or_expand_to_same_rank
+# conformance[aligner]: same_rank ~
+#     keras.src.losses.loss.squeeze_or_expand_to_same_rank
 assert np.allclose(
     huber_fn(y_true, y_pred), keras.losses.huber(y_true, y_pred)
 )
@@ -227,6 +228,7 @@ for reduction in ["sum_over_batch_size", "sum", "mean_with_sample_weight"]:
     print(reduction, round(float(value), 5))
 # --8<-- [end:subclass-reduction]
 assert np.isclose(float(value), (0.125 + 1.125 + 3.0) / 3)
+
 
 # --8<-- [start:rank]
 class BrokenHuberLoss(HuberLoss):

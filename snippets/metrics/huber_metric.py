@@ -68,9 +68,12 @@ class HuberMetric(keras.metrics.Metric):
 
 
 # --8<-- [end:subclass]
-# conformance[aligner]: same_rank ~ keras.src.losses.loss.squeeze_or_expand_to_same_rank
-# conformance[metric]: lambda t, p: huber(t, p, 2.0) ~ keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
-# conformance: HuberMetric(2.0) ~ keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
+# conformance[aligner]: same_rank ~
+#     keras.src.losses.loss.squeeze_or_expand_to_same_rank
+# conformance[metric]: keras.metrics.MeanMetricWrapper(huber, threshold=2.0) ~
+#     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
+# conformance: HuberMetric(2.0) ~
+#     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
 
 
 def check(metric_class, huber_fn):
@@ -93,6 +96,8 @@ import tensorflow as tf  # noqa: E402
 
 def huber_tf(y_true, y_pred, threshold):
     """Huber value of each sample: squared near 0, linear past threshold."""
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = tf.cast(y_true, y_pred.dtype)
     if len(y_true.shape) == len(y_pred.shape) - 1:  # (batch,) vs (batch, 1)
         y_true = tf.expand_dims(y_true, axis=-1)
     elif len(y_pred.shape) == len(y_true.shape) - 1:
@@ -134,8 +139,11 @@ class HuberMetricTF(keras.metrics.Metric):
 
 
 # --8<-- [end:subclass-tf]
-# conformance: HuberMetricTF(2.0) ~ keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
-# conformance[metric]: lambda t, p: huber_tf(tf.cast(t, p.dtype), p, 2.0) ~ keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
+# conformance[metric]: keras.metrics.MeanMetricWrapper(
+#     huber_tf, threshold=2.0
+#     ) ~ keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
+# conformance: HuberMetricTF(2.0) ~
+#     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
 
 
 check(HuberMetricTF, huber_tf)
@@ -214,6 +222,7 @@ loaded_metric = reloaded.metrics[-1].metrics[0]
 assert type(loaded_metric) is HuberMetric
 assert loaded_metric.threshold == 2.0
 assert loaded_metric.get_config() == huber_metric.get_config()
+
 
 # --8<-- [start:rank-and-dtype]
 class BrokenHuberMetric(HuberMetric):

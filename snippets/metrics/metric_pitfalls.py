@@ -105,7 +105,8 @@ class RunningMin(BrokenRunningMin):
 
 print(fit_three_epochs(RunningMin()))
 # --8<-- [end:own-reset]
-# conformance: RunningMin() ~ ref(lambda t, p, w: np.abs(t.reshape(p.shape) - p).min())
+# conformance: RunningMin() ~
+#     ref(lambda t, p, w: np.abs(t.reshape(p.shape) - p).min())
 running_min = RunningMin()
 running_min.update_state([[3.0]], [[1.0]])
 running_min.reset_state()

@@ -77,7 +77,8 @@ metric = HuberMetric(2.0, name="huber")
 metric.update_state(y_true, y_pred)
 print(round(float(metric.result()), 4))  # mean of 0.125, 1.125, 3, 18
 # --8<-- [end:helper-fix]
-# conformance: HuberMetric(2.0) ~ keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
+# conformance: HuberMetric(2.0) ~
+#     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
 expected = keras.losses.huber(y_true[:, 0], y_pred[:, 0], delta=2.0)
 assert np.isclose(float(metric.result()), float(expected))
 

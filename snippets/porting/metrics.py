@@ -104,7 +104,8 @@ metric = MinError()
 model, history = fit_three_epochs(metric)
 print(history)
 # --8<-- [end:reset-states-override-fix]
-# conformance: MinError() ~ ref(lambda t, p, w: min(100.0, np.abs(t.reshape(p.shape) - p).min()))
+# conformance: MinError() ~
+#     ref(lambda t, p, w: min(100.0, np.abs(t.reshape(p.shape) - p).min()))
 assert history == [5.0, 5.0, 5.0]
 
 # --8<-- [start:reset-states-override-round-trip]
