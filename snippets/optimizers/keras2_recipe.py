@@ -11,7 +11,7 @@ import numpy as np
 
 
 class BrokenKeras2Momentum(keras.optimizers.Optimizer):
-    """The constructor of a Keras 2 (tf.keras <= 2.15) optimizer."""
+    """The constructor of an OptimizerV2 (tf.keras <= 2.10) optimizer."""
 
     def __init__(self, learning_rate=0.01, momentum=0.9, name="k2", **kw):
         super().__init__(name, **kw)
