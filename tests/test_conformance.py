@@ -279,7 +279,9 @@ def save_and_load(model, recipe, custom=None):
     path = Path(tempfile.mkdtemp()) / "recipe.keras"
     model.save(path)
     objects = {recipe.name: recipe.namespace[recipe.name], **(custom or {})}
-    return keras.models.load_model(path, custom_objects=objects)
+    reloaded = keras.models.load_model(path, custom_objects=objects)
+    reloaded.run_eagerly = True  # the round trip is about the file, not about tracing
+    return reloaded
 
 
 def metric_value(results):
@@ -529,15 +531,18 @@ def check_regularizer(recipe, s):
     def value():
         close(recipe.make()(weights), recipe.twin()(weights), "penalty")
 
-    def in_model(policy="float32"):
-        got, want = [], []
-        for reg, out in ((recipe.make(), got), (recipe.twin(), want)):
-            keras.config.set_dtype_policy(policy)
-            keras.utils.set_random_seed(0)
-            model = _dense(kernel_regularizer=reg)
-            model.compile(optimizer="sgd", loss="mse")
-            history = model.fit(weights, weights[:, :2], epochs=2, verbose=0)
-            out += [float(sum(model.losses))] + history.history["loss"]
+    def penalised(make, policy, eager):
+        keras.config.set_dtype_policy(policy)
+        keras.utils.set_random_seed(0)
+        model = _dense(kernel_regularizer=make())
+        model.compile(optimizer="sgd", loss="mse", run_eagerly=eager)
+        history = model.fit(weights, weights[:, :2], epochs=2, verbose=0)
+        return [float(sum(model.losses))] + history.history["loss"]
+
+    def in_model(policy="float32", eager=False):
+        got = penalised(recipe.make, policy, eager)
+        key = ("regularizer", recipe.twin_src, policy, eager)
+        want = memo(key, lambda: penalised(recipe.twin, policy, eager))
         close(got, want, "model.losses and fit() losses")
 
     def round_trip():
@@ -548,7 +553,7 @@ def check_regularizer(recipe, s):
 
     s("value on a weight matrix", value)
     s("model.losses and fit()", in_model)
-    s("under mixed_float16", lambda: in_model("mixed_float16"))
+    s("under mixed_float16", lambda: in_model("mixed_float16", eager=True))
     s("save/load round trip", round_trip)
 
 
@@ -558,16 +563,18 @@ def check_constraint(recipe, s):
     def value():
         close(recipe.make()(weights), recipe.twin()(weights), "projected weights")
 
-    def in_fit(policy="float32"):
-        kernels = []
-        for constraint in (recipe.make(), recipe.twin()):
-            keras.config.set_dtype_policy(policy)
-            keras.utils.set_random_seed(0)
-            model = _dense(kernel_constraint=constraint)
-            model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
-            model.fit(weights, 5 * weights[:, :2], epochs=3, verbose=0)
-            kernels.append(model.layers[0].kernel)
-        close(*kernels, "kernel after fit()")
+    def projected(make, policy, eager):
+        keras.config.set_dtype_policy(policy)
+        keras.utils.set_random_seed(0)
+        model = _dense(kernel_constraint=make())
+        model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse", run_eagerly=eager)
+        model.fit(weights, 5 * weights[:, :2], epochs=3, verbose=0)
+        return ops.convert_to_numpy(model.layers[0].kernel)
+
+    def in_fit(policy="float32", eager=False):
+        got = projected(recipe.make, policy, eager)
+        key = ("constraint", recipe.twin_src, policy, eager)
+        close(got, memo(key, lambda: projected(recipe.twin, policy, eager)), "kernel after fit()")
 
     def round_trip():
         model = _dense(kernel_constraint=recipe.make())
@@ -577,7 +584,7 @@ def check_constraint(recipe, s):
 
     s("value on a weight matrix", value)
     s("fit()", in_fit)
-    s("under mixed_float16", lambda: in_fit("mixed_float16"))
+    s("under mixed_float16", lambda: in_fit("mixed_float16", eager=True))
     s("save/load round trip", round_trip)
 
 
@@ -625,16 +632,18 @@ def check_activation(recipe, s):
     def value():
         close(recipe.make()(x), recipe.twin()(x), "values")
 
-    def in_model(policy="float32"):
-        outs = []
-        for act in (recipe.make(), recipe.twin()):
-            keras.config.set_dtype_policy(policy)
-            keras.utils.set_random_seed(0)
-            model = _dense(n_in=1, activation=act)
-            model.compile(optimizer="sgd", loss="mse")
-            history = model.fit(x / 30, x / 30, epochs=2, verbose=0)
-            outs.append(history.history["loss"])
-        close(*outs, "fit() losses")
+    def activated(make, policy, eager):
+        keras.config.set_dtype_policy(policy)
+        keras.utils.set_random_seed(0)
+        model = _dense(n_in=1, activation=make())
+        model.compile(optimizer="sgd", loss="mse", run_eagerly=eager)
+        return model.fit(x / 30, x / 30, epochs=2, verbose=0).history["loss"]
+
+    def in_model(policy="float32", eager=False):
+        got = activated(recipe.make, policy, eager)
+        key = ("activation", recipe.twin_src, policy, eager)
+        want = memo(key, lambda: activated(recipe.twin, policy, eager))
+        close(got, want, "fit() losses", *HALF if policy != "float32" else ())
 
     def round_trip():
         model = _dense(n_in=1, activation=recipe.make())
@@ -643,26 +652,30 @@ def check_activation(recipe, s):
 
     s("values", value)
     s("fit()", in_model)
-    s("under mixed_float16", lambda: in_model("mixed_float16"))
+    s("under mixed_float16", lambda: in_model("mixed_float16", eager=True))
     s("save/load round trip", round_trip)
 
 
 def check_optimizer(recipe, s):
     x, y1, _ = data()
 
-    def trained(optimizer, policy="float32"):
+    def trained(optimizer, policy="float32", eager=False):
         keras.config.set_dtype_policy(policy)
         model = regression()
-        model.compile(optimizer=optimizer, loss="mse")
+        model.compile(optimizer=optimizer, loss="mse", run_eagerly=eager)
         model.fit(x, y1, batch_size=4, epochs=2, verbose=0)
         return model
 
-    def fit(policy="float32"):
-        got, want = trained(recipe.make(), policy), trained(recipe.twin(), policy)
-        close(got.layers[0].kernel, want.layers[0].kernel, "kernel after fit()")
+    def kernel(make, policy, eager):
+        return ops.convert_to_numpy(trained(make(), policy, eager).layers[0].kernel)
+
+    def fit(policy="float32", eager=False):
+        got = kernel(recipe.make, policy, eager)
+        key = ("optimizer", recipe.twin_src, policy, eager)
+        close(got, memo(key, lambda: kernel(recipe.twin, policy, eager)), "kernel after fit()")
 
     def round_trip():
-        model = trained(recipe.make())
+        model = trained(recipe.make(), eager=True)
         reloaded = save_and_load(model, recipe)
         for a, b in zip(reloaded.optimizer.variables, model.optimizer.variables, strict=True):
             close(a, b, f"optimizer variable {b.path}")
@@ -671,7 +684,7 @@ def check_optimizer(recipe, s):
         close(reloaded.layers[0].kernel, model.layers[0].kernel, "training after reload")
 
     s("fit()", fit)
-    s("fit() under mixed_float16", lambda: fit("mixed_float16"))
+    s("fit() under mixed_float16", lambda: fit("mixed_float16", eager=True))
     s("save/load round trip", round_trip)
 
 
