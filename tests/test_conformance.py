@@ -413,7 +413,7 @@ def check_metric(recipe, s):
         close(streamed(metric, y2), streamed(as_metric(recipe.twin()), y2), "after reset")
 
     def float16_predictions():
-        half = y_pred.astype("float16")
+        half = ops.convert_to_tensor(y_pred, "float16")  # a tensor: NumPy would be converted
         got = streamed(as_metric(recipe.make()), y1, y_pred=half)
         want = streamed(as_metric(recipe.twin()), y1, y_pred=half)
         close(got, want, "float16 y_pred", *HALF)

@@ -28,6 +28,7 @@ class Center(keras.layers.Layer):
             shape=(input_shape[-1],),
             initializer="zeros",
             trainable=False,
+            autocast=False,  # (2)!
             name="moving_mean",
         )
 
@@ -35,9 +36,10 @@ class Center(keras.layers.Layer):
         if training:
             mean = ops.mean(inputs, axis=0)
             m = self.momentum
-            self.moving_mean.assign(m * self.moving_mean + (1 - m) * mean)
+            stored = ops.cast(mean, self.moving_mean.dtype)
+            self.moving_mean.assign(m * self.moving_mean + (1 - m) * stored)
             return inputs - mean
-        return inputs - self.moving_mean
+        return inputs - ops.cast(self.moving_mean, inputs.dtype)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum}
