@@ -485,7 +485,10 @@ def check_layer(recipe, s):
     twin = recipe.twin()
     spec = twin if isinstance(twin, Ref) else Ref()
     x = _inputs(spec.input_shape)
-    eager = spec.options.get("run_eagerly", False)
+    # Eager fit: the symbolic build through keras.Input already traces call(), which is
+    # where graph-only mistakes (a Python `if` on a tensor) show up; tracing a train
+    # function for each layer would double the cost of the whole test.
+    eager = True
 
     def build(make=recipe.make, policy="float32"):
         keras.config.set_dtype_policy(policy)  # before the layer exists
