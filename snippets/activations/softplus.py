@@ -155,6 +155,7 @@ model.save(folder / "registered.keras")
 reloaded = keras.models.load_model(folder / "registered.keras")
 print(reloaded.layers[-1].activation is stable_softplus)
 # --8<-- [end:registered-save]
+# conformance[activation]: stable_softplus ~ keras.activations.softplus
 assert np.array_equal(reloaded(x), model(x))
 
 

@@ -39,6 +39,8 @@ model = keras.Sequential(
 x = np.array([[-1.0], [0.0], [1.0]])
 print(np.round(np.asarray(model(x), "float64"), 3).ravel().tolist())
 # --8<-- [end:layer]
+# conformance: ScaledSoftplus(beta=4.0) ~
+#     ref(lambda x: np.logaddexp(0.0, 4.0 * x) / 4.0, input_shape=(1,))
 assert model.layers[-1].beta == 4.0
 
 # --8<-- [start:layer-validation]

@@ -28,6 +28,7 @@ class Center(keras.layers.Layer):
             shape=(input_shape[-1],),
             initializer="zeros",
             trainable=False,
+            autocast=False,  # (2)!
             name="moving_mean",
         )
 
@@ -35,15 +36,18 @@ class Center(keras.layers.Layer):
         if training:
             mean = ops.mean(inputs, axis=0)
             m = self.momentum
-            self.moving_mean.assign(m * self.moving_mean + (1 - m) * mean)
+            stored = ops.cast(mean, self.moving_mean.dtype)
+            self.moving_mean.assign(m * self.moving_mean + (1 - m) * stored)
             return inputs - mean
-        return inputs - self.moving_mean
+        return inputs - ops.cast(self.moving_mean, inputs.dtype)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum}
 
 
 # --8<-- [end:center-layer]
+# conformance: Center() ~
+#     ref(lambda x: x)  # inference: the moving mean starts at 0
 
 # --8<-- [start:center-validation]
 try:
@@ -128,11 +132,12 @@ pool = MaskedMean()
 print("pool(masked):     ", values(pool(masked)))
 print("pool.call(masked):", values(pool.call(masked)))
 # --8<-- [end:masks]
+# conformance: MaskedMean() ~ ref(lambda x: x.mean(axis=1), input_shape=(3, 2))
 assert ops.convert_to_numpy(pool(masked)).tolist() == [[2.0], [4.0]]
 
 
 # --8<-- [start:override-call]
-class EagerScale(keras.layers.Layer):
+class BrokenEagerScale(keras.layers.Layer):
     """Wrong: implements __call__() instead of call()."""
 
     def build(self, input_shape):
@@ -145,7 +150,7 @@ class EagerScale(keras.layers.Layer):
 
 
 try:
-    EagerScale()(x)
+    BrokenEagerScale()(x)
 except AttributeError as error:
     print(f"{type(error).__name__}: {error}")
 # --8<-- [end:override-call]

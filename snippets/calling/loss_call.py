@@ -25,6 +25,8 @@ class Huber(keras.losses.Loss):
         self.delta = float(delta)
 
     def call(self, y_true, y_pred):
+        if len(y_true.shape) == len(y_pred.shape) - 1:  # (batch,) targets
+            y_true = ops.expand_dims(y_true, axis=-1)
         error = ops.abs(y_true - y_pred)
         small = 0.5 * ops.square(error)
         large = self.delta * (error - 0.5 * self.delta)
@@ -36,6 +38,7 @@ class Huber(keras.losses.Loss):
 
 
 # --8<-- [end:huber]
+# conformance: Huber(delta=2.0) ~ keras.losses.Huber(delta=2.0)
 
 # --8<-- [start:huber-tf]
 import tensorflow as tf  # noqa: E402
@@ -52,6 +55,8 @@ class HuberTF(tf.keras.losses.Loss):
         self.delta = float(delta)
 
     def call(self, y_true, y_pred):
+        if len(y_true.shape) == len(y_pred.shape) - 1:  # (batch,) targets
+            y_true = tf.expand_dims(y_true, axis=-1)
         error = tf.abs(y_true - y_pred)  # no tf.cast: both are float32
         small = 0.5 * tf.square(error)
         large = self.delta * (error - 0.5 * self.delta)
@@ -63,6 +68,7 @@ class HuberTF(tf.keras.losses.Loss):
 
 
 # --8<-- [end:huber-tf]
+# conformance: HuberTF(delta=2.0) ~ keras.losses.Huber(delta=2.0)
 for cls in (Huber, HuberTF):
     try:
         cls(delta=0.0)
@@ -87,6 +93,7 @@ y_pred = np.array([[1.0], [1.0], [4.0], [6.0]])
 print("passed in:", y_true.dtype, y_pred.dtype)
 loss_value = PrintingHuber()(y_true, y_pred)
 # --8<-- [end:loss-inputs]
+# conformance: PrintingHuber() ~ keras.losses.Huber()
 assert keras.backend.standardize_dtype(loss_value.dtype) == "float32"
 assert float(HuberTF()(y_true, y_pred)) == float(loss_value)  # no tf.cast
 
@@ -109,7 +116,7 @@ assert number(loss(y_true, y_pred)) == 1.125
 
 
 # --8<-- [start:loss-override-call]
-class EagerHuber(keras.losses.Loss):
+class BrokenEagerHuber(keras.losses.Loss):
     """Wrong: implements __call__() instead of call()."""
 
     def __call__(self, y_true, y_pred, sample_weight=None):
@@ -120,7 +127,7 @@ class EagerHuber(keras.losses.Loss):
         return ops.mean(per_value)
 
 
-eager = EagerHuber()
+eager = BrokenEagerHuber()
 print("__call__():", number(eager(y_true, y_pred)))
 print("weighted:", number(eager(y_true, y_pred, sample_weight=weights)))
 # --8<-- [end:loss-override-call]
@@ -144,9 +151,12 @@ def evaluate(loss, labels):
 
 
 print("Huber, int labels:", evaluate(Huber(), y_true))
-print("EagerHuber, int labels:", evaluate(EagerHuber(), y_true))
+print("BrokenEagerHuber, int labels:", evaluate(BrokenEagerHuber(), y_true))
 float_labels = y_true.astype("float32")
-print("EagerHuber, float labels:", evaluate(EagerHuber(), float_labels))
+print(
+    "BrokenEagerHuber, float labels:",
+    evaluate(BrokenEagerHuber(), float_labels),
+)
 # --8<-- [end:loss-override-evaluate]
 assert evaluate(Huber(), float_labels) == 0.75
 

@@ -23,29 +23,29 @@ assert round(float(penalty(w)), 4) == 1.0
 
 
 # --8<-- [start:call-is-ignored]
-class WrongL1(keras.regularizers.Regularizer):
+class BrokenL1(keras.regularizers.Regularizer):
     def call(self, x):  # never called: should be __call__
         return 0.1 * ops.sum(ops.abs(x))
 
 
-class WrongNonNeg(keras.constraints.Constraint):
+class BrokenNonNeg(keras.constraints.Constraint):
     def call(self, w):  # never called: should be __call__
         return ops.maximum(w, 0.0)
 
 
-class WrongConstant(keras.initializers.Initializer):
+class BrokenConstant(keras.initializers.Initializer):
     def call(self, shape, dtype=None):  # never called: should be __call__
         return ops.full(shape, 0.5, dtype=dtype)
 
 
-print("WrongL1()(w):", float(WrongL1()(w)))
-print("WrongNonNeg()(w):", ops.convert_to_numpy(WrongNonNeg()(w)).tolist())
+print("BrokenL1()(w):", float(BrokenL1()(w)))
+print("BrokenNonNeg()(w):", ops.convert_to_numpy(BrokenNonNeg()(w)).tolist())
 try:
-    WrongConstant()((2, 2))
+    BrokenConstant()((2, 2))
 except NotImplementedError as error:
     print(f"{type(error).__name__}: {error}")
 
-dense = keras.layers.Dense(2, kernel_regularizer=WrongL1())
+dense = keras.layers.Dense(2, kernel_regularizer=BrokenL1())
 dense.build((None, 2))
 print("dense.losses:", [float(loss) for loss in dense.losses])
 # --8<-- [end:call-is-ignored]

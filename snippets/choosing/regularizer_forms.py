@@ -103,6 +103,7 @@ model = small_model(L1Penalty(0.05))
 config = model.layers[0].get_config()["kernel_regularizer"]
 print(config["registered_name"], config["config"])
 # --8<-- [end:subclass]
+# conformance: L1Penalty(0.05) ~ keras.regularizers.L1(0.05)
 assert L1Penalty.from_config(config["config"]).factor == 0.05
 
 # --8<-- [start:subclass-save]
@@ -116,7 +117,7 @@ assert float(reloaded.losses[0]) == float(model.losses[0])
 
 
 # --8<-- [start:no-config]
-class NoConfigL1(keras.regularizers.Regularizer):
+class BrokenNoConfigL1(keras.regularizers.Regularizer):
     """Wrong: the same penalty without get_config()."""
 
     def __init__(self, factor=0.01):
@@ -126,7 +127,7 @@ class NoConfigL1(keras.regularizers.Regularizer):
         return self.factor * ops.sum(ops.abs(weights))
 
 
-model = small_model(NoConfigL1(0.05))
+model = small_model(BrokenNoConfigL1(0.05))
 print(round(float(model.losses[0]), 4))  # training works
 try:
     model.save(folder / "no_config.keras")

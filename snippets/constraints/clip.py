@@ -35,6 +35,7 @@ clip = Clip(low=-0.5, high=0.5)
 values = np.array([-2.0, 0.25, 0.75], "float32")
 print(ops.convert_to_numpy(clip(values)).tolist())
 # --8<-- [end:clip]
+# conformance: Clip(-0.5, 0.5) ~ ref(lambda w: ops.clip(w, -0.5, 0.5))
 assert ops.convert_to_numpy(clip(values)).tolist() == [-0.5, 0.25, 0.5]
 
 # --8<-- [start:clip-tf]
@@ -64,6 +65,7 @@ clip_tf = ClipTF(low=-0.5, high=0.5)
 values = np.array([-2.0, 0.25, 0.75], "float32")
 print(clip_tf(values).numpy().tolist())
 # --8<-- [end:clip-tf]
+# conformance: ClipTF(-0.5, 0.5) ~ ref(lambda w: ops.clip(w, -0.5, 0.5))
 assert clip_tf(values).numpy().tolist() == [-0.5, 0.25, 0.5]
 
 # --8<-- [start:validation]
@@ -85,7 +87,7 @@ import tempfile
 from pathlib import Path
 
 
-class ClipDraft(keras.constraints.Constraint):
+class BrokenClipDraft(keras.constraints.Constraint):
     """Clip without get_config(): the base class returns {}."""
 
     def __init__(self, low=0.0, high=1.0):
@@ -96,9 +98,9 @@ class ClipDraft(keras.constraints.Constraint):
         return ops.clip(w, self.low, self.high)
 
 
-draft = ClipDraft(low=-0.5, high=0.5)
+draft = BrokenClipDraft(low=-0.5, high=0.5)
 print(draft.get_config())
-copy = ClipDraft.from_config(draft.get_config())
+copy = BrokenClipDraft.from_config(draft.get_config())
 print("from_config:", copy.low, copy.high)
 
 folder = Path(tempfile.mkdtemp())
@@ -108,7 +110,7 @@ draft_model = keras.Sequential(
 draft_model.save(folder / "draft.keras")
 draft_back = keras.models.load_model(
     folder / "draft.keras",
-    custom_objects={"ClipDraft": ClipDraft},  # (1)!
+    custom_objects={"BrokenClipDraft": BrokenClipDraft},  # (1)!
 )
 reloaded_draft = draft_back.layers[0].kernel_constraint
 print("reloaded:", reloaded_draft.low, reloaded_draft.high)

@@ -59,8 +59,8 @@ class StreamingMAE(keras.metrics.Metric):
         )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = ops.cast(y_true, self.dtype)
         y_pred = ops.cast(y_pred, self.dtype)
+        y_true = ops.reshape(ops.cast(y_true, self.dtype), ops.shape(y_pred))
         error = ops.abs(y_true - y_pred)
         self.total.assign_add(ops.sum(error))
         self.count.assign_add(ops.cast(ops.size(error), self.dtype))
@@ -95,8 +95,8 @@ class StreamingMAETF(keras.metrics.Metric):
         )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = tf.cast(y_true, self.dtype)
         y_pred = tf.cast(y_pred, self.dtype)
+        y_true = tf.reshape(tf.cast(y_true, self.dtype), tf.shape(y_pred))
         error = tf.abs(y_true - y_pred)
         self.total.assign_add(tf.reduce_sum(error))
         self.count.assign_add(tf.cast(tf.size(error), self.dtype))
@@ -106,6 +106,10 @@ class StreamingMAETF(keras.metrics.Metric):
 
 
 # --8<-- [end:metric-tf]
+# conformance: StreamingMAE() ~
+#     ref(lambda t, p, w: np.abs(t.reshape(p.shape) - p).mean())
+# conformance: StreamingMAETF() ~
+#     ref(lambda t, p, w: np.abs(t.reshape(p.shape) - p).mean())
 for cls in (StreamingMAE, StreamingMAETF):
     check = cls()
     check.update_state([[1.0], [2.0]], [[2.0], [4.0]])
@@ -183,14 +187,14 @@ assert all(
 
 
 # --8<-- [start:first-replica]
-class FirstReplicaMAE(StreamingMAE):
+class BrokenFirstReplicaMAE(StreamingMAE):
     """The same metric, with state read from the first replica only."""
 
     state_aggregation = "only_first_replica"
 
 
 with strategy.scope():
-    wrong_metric = FirstReplicaMAE()
+    wrong_metric = BrokenFirstReplicaMAE()
     wrong_model = small_model(wrong_metric)
 
 wrong = wrong_model.evaluate(x, y, batch_size=16, verbose=0)[1]

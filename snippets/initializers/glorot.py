@@ -16,14 +16,14 @@ import tensorflow as tf
 from keras import ops
 
 
-def glorot_naive(shape, dtype=None):
+def broken_glorot_naive(shape, dtype=None):
     """Glorot normal as often written: fans read from shape[0], shape[1]."""
     stddev = math.sqrt(2.0 / (shape[0] + shape[1]))
     return keras.random.normal(shape, stddev=stddev, dtype=dtype)
 
 
 keras.utils.set_random_seed(0)
-layer = keras.layers.Dense(300, kernel_initializer=glorot_naive)
+layer = keras.layers.Dense(300, kernel_initializer=broken_glorot_naive)
 layer.build((None, 100))
 print(layer.kernel.shape, round(float(ops.std(layer.kernel)), 3))
 # --8<-- [end:function]
@@ -31,14 +31,14 @@ assert abs(float(ops.std(layer.kernel)) - math.sqrt(2 / 400)) < 1e-3
 
 
 # --8<-- [start:function-tf]
-def glorot_naive_tf(shape, dtype=tf.float32):
+def broken_glorot_naive_tf(shape, dtype=tf.float32):
     """The same initializer with tf.* ops."""
     stddev = tf.sqrt(2.0 / (shape[0] + shape[1]))
     return tf.random.normal(shape, stddev=stddev, dtype=dtype)
 
 
 keras.utils.set_random_seed(0)
-layer = keras.layers.Dense(300, kernel_initializer=glorot_naive_tf)
+layer = keras.layers.Dense(300, kernel_initializer=broken_glorot_naive_tf)
 layer.build((None, 100))
 print(layer.kernel.shape, round(float(ops.std(layer.kernel)), 3))
 # --8<-- [end:function-tf]
@@ -69,6 +69,7 @@ model = keras.Sequential(
 )
 print("Sequential with an Input:", len(calls), calls[-1])
 # --8<-- [end:when-it-runs]
+# conformance: counting_ones ~ keras.initializers.Ones()
 assert calls == [((3, 2), "float32"), ((4, 2), "float32")]
 model.compile(optimizer="sgd", loss="mse")
 model.fit(np.ones((4, 4)), np.ones((4, 2)), epochs=1, verbose=0)
@@ -88,14 +89,14 @@ assert np.array_equal(reloaded.layers[0].kernel, model.layers[0].kernel)
 # --8<-- [start:conv-kernel]
 kernel_shape = (3, 3, 64, 128)  # Conv2D: 3x3 window, 64 in, 128 out
 keras.utils.set_random_seed(0)
-kernel = glorot_naive(kernel_shape)
+kernel = broken_glorot_naive(kernel_shape)
 print(round(float(ops.std(kernel)), 3))
 # --8<-- [end:conv-kernel]
 assert abs(float(ops.std(kernel)) - math.sqrt(2 / 6)) < 0.01
 
 # --8<-- [start:one-d]
 try:
-    glorot_naive((128,))
+    broken_glorot_naive((128,))
 except IndexError as error:
     print(f"{type(error).__name__}: {error}")
 # --8<-- [end:one-d]
@@ -127,6 +128,8 @@ keras_glorot = keras.initializers.GlorotNormal(seed=0)
 print(round(float(ops.std(keras_glorot(kernel_shape))), 3))
 print(compute_fans((128,)), glorot_normal((128,)).shape)
 # --8<-- [end:compute-fans]
+# conformance: glorot_normal ~
+#     ref(keras.initializers.GlorotNormal(), stats=True)
 from keras.src.initializers.random_initializers import (  # noqa: E402
     compute_fans as keras_compute_fans,
 )
@@ -136,7 +139,7 @@ for shape in [(), (7,), (5, 3), (3, 3, 64, 128), (2, 3, 4, 5, 6)]:
 
 
 # --8<-- [start:subclass-no-config]
-class FanAvgNormal(keras.initializers.Initializer):
+class BrokenFanAvgNormal(keras.initializers.Initializer):
     """Normal with std = sqrt(2 * scale / (fan_in + fan_out))."""
 
     def __init__(self, scale=1.0, seed=None):
@@ -153,7 +156,7 @@ class FanAvgNormal(keras.initializers.Initializer):
         )
 
 
-initializer = FanAvgNormal(scale=3.0, seed=42)
+initializer = BrokenFanAvgNormal(scale=3.0, seed=42)
 print(initializer.get_config())
 print(initializer.clone().scale, initializer.clone().seed)
 # --8<-- [end:subclass-no-config]
@@ -177,7 +180,7 @@ print("in the file:", dense_config["kernel_initializer"]["config"])
 
 reloaded = keras.models.load_model(
     folder / "forgetful.keras",
-    custom_objects={"FanAvgNormal": FanAvgNormal},
+    custom_objects={"BrokenFanAvgNormal": BrokenFanAvgNormal},
 )
 print("scale:", reloaded.layers[0].kernel_initializer.scale)
 x = np.ones((2, 3))
@@ -215,6 +218,8 @@ clone = initializer.clone()  # FanAvgNormal.from_config(get_config())
 print(clone.get_config())
 print(np.array_equal(clone(kernel_shape), initializer(kernel_shape)))
 # --8<-- [end:subclass]
+# conformance: FanAvgNormal() ~
+#     ref(keras.initializers.GlorotNormal(), stats=True)
 assert FanAvgNormal.from_config(initializer.get_config()).scale == 3.0
 unseeded = FanAvgNormal()
 keras.utils.set_random_seed(0)

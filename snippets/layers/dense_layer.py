@@ -43,6 +43,8 @@ outputs = layer(np.ones((2, 4)))
 print(layer.built, [(w.name, tuple(w.shape)) for w in layer.weights])
 print(tuple(outputs.shape))
 # --8<-- [end:layer]
+# conformance: MyDense(3, activation="relu") ~
+#     keras.layers.Dense(3, activation="relu")
 assert len(layer.trainable_weights) == 2
 assert float(ops.min(outputs)) >= 0.0
 
@@ -97,6 +99,8 @@ config = layer.get_config()
 print(config["units"], config["activation"])
 print(ConfiguredDense.from_config(config).get_config() == config)
 # --8<-- [end:own-config]
+# conformance: ConfiguredDense(3, activation="relu") ~
+#     keras.layers.Dense(3, activation="relu")
 assert ConfiguredDense.from_config(config).get_config() == config
 
 # --8<-- [start:layer-save]

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 
 
-class Forgetful(keras.Model):
+class BrokenForgetful(keras.Model):
     """A model that relies on the automatic config."""
 
     def __init__(self, units=3, **kwargs):
@@ -23,17 +23,17 @@ class Forgetful(keras.Model):
         return self.dense(inputs)
 
 
-class NoDefault(Forgetful):
+class BrokenNoDefault(BrokenForgetful):
     """The same model, with no default for `units`."""
 
     def __init__(self, units, **kwargs):
         super().__init__(units=units, **kwargs)
 
 
-model = Forgetful(units=7)
+model = BrokenForgetful(units=7)
 print(model.units, model.get_config()["units"])  # (1)!
 try:
-    NoDefault(units=7).get_config()
+    BrokenNoDefault(units=7).get_config()
 except NotImplementedError as error:
     print(f"{type(error).__name__}: {' '.join(str(error).split()[:11])}")
 # --8<-- [end:model-auto-config]
@@ -42,12 +42,13 @@ model(np.ones((1, 2)))
 model.save(folder / "forgetful.keras")
 try:
     keras.models.load_model(
-        folder / "forgetful.keras", custom_objects={"Forgetful": Forgetful}
+        folder / "forgetful.keras",
+        custom_objects={"BrokenForgetful": BrokenForgetful},
     )
 except ValueError as error:
     assert "expected 2 variables, but received 0 variables" in str(error)
 else:
-    raise AssertionError("Forgetful should not load")
+    raise AssertionError("BrokenForgetful should not load")
 
 
 # --8<-- [start:model]
@@ -85,6 +86,8 @@ config = model.get_config()
 print({key: config[key] for key in ("name", "hidden_units", "dropout")})
 print(TwoLayerNet.from_config(config).get_config() == config)
 # --8<-- [end:model]
+# conformance: TwoLayerNet(4) ~
+#     ref(lambda x, w: np.maximum(x @ w[0] + w[1], 0) @ w[2] + w[3])
 assert len(model.weights) == 4
 
 # --8<-- [start:model-save]

@@ -15,7 +15,7 @@ import tensorflow as tf
 from keras import ops
 
 
-class TfScale(keras.layers.Layer):
+class BrokenTfScale(keras.layers.Layer):
     """Multiplies its inputs by a factor kept in a plain tf.Variable."""
 
     def build(self, input_shape):
@@ -33,7 +33,7 @@ def fit_once(layer):
     return model
 
 
-layer = TfScale()
+layer = BrokenTfScale()
 fit_once(layer)
 print(layer.weights)
 print(round(float(layer.factor.numpy()), 4))
@@ -65,11 +65,12 @@ probe = keras.layers.Layer()
 probe.offset = keras.Variable(0.0, name="offset")  # (1)!
 print([weight.name for weight in probe.weights])
 # --8<-- [end:tf-variable-fix]
+# conformance: Scale() ~ ref(lambda x: x)
 assert abs(float(layer.factor.numpy()) - 1.4) < 1e-6
 
 
 # --8<-- [start:python-if]
-class PositiveSum(keras.layers.Layer):
+class BrokenPositiveSum(keras.layers.Layer):
     """Flips the sign of a batch whose sum is not positive."""
 
     def call(self, inputs):
@@ -81,10 +82,10 @@ class PositiveSum(keras.layers.Layer):
 
 
 negative = np.array([[-1.0, -2.0]])
-print(ops.convert_to_numpy(PositiveSum()(negative)).tolist())  # eager
+print(ops.convert_to_numpy(BrokenPositiveSum()(negative)).tolist())  # eager
 
 try:
-    keras.Sequential([keras.Input(shape=(2,)), PositiveSum()])
+    keras.Sequential([keras.Input(shape=(2,)), BrokenPositiveSum()])
 except tf.errors.OperatorNotAllowedInGraphError as error:
     message = str(error)
     start = message.index("Using a symbolic")
@@ -109,6 +110,7 @@ class PositiveSum(keras.layers.Layer):
 model = keras.Sequential([keras.Input(shape=(2,)), PositiveSum()])
 print(ops.convert_to_numpy(model(negative)).tolist())
 # --8<-- [end:python-if-fix]
+# conformance: PositiveSum() ~ ref(lambda x: x if x.sum() > 0 else -x)
 assert ops.convert_to_numpy(model(-negative)).tolist() == [[1.0, 2.0]]
 
 
@@ -128,6 +130,7 @@ class PositiveSumTF(keras.layers.Layer):
 model = keras.Sequential([keras.Input(shape=(2,)), PositiveSumTF()])
 print(ops.convert_to_numpy(model(negative)).tolist())
 # --8<-- [end:python-if-fix-tf]
+# conformance: PositiveSumTF() ~ ref(lambda x: x if x.sum() > 0 else -x)
 assert ops.convert_to_numpy(model(-negative)).tolist() == [[1.0, 2.0]]
 
 # --8<-- [start:round-trip]

@@ -16,13 +16,25 @@ y_true = np.array([[0.5], [1.5], [2.5], [10.0]], dtype="float32")
 y_pred = np.zeros((4, 1), dtype="float32")
 
 
+def same_rank(y_true, y_pred):
+    """Cast y_true to y_pred's dtype; give (batch,) the shape (batch, 1)."""
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(y_true, y_pred.dtype)
+    if len(y_true.shape) == len(y_pred.shape) - 1:
+        y_true = ops.expand_dims(y_true, axis=-1)
+    elif len(y_pred.shape) == len(y_true.shape) - 1:
+        y_pred = ops.expand_dims(y_pred, axis=-1)
+    return y_true, y_pred
+
+
 def huber_fn(y_true, y_pred):
     """Huber loss with a fixed threshold of 1: one value per sample."""
+    y_true, y_pred = same_rank(y_true, y_pred)  # (1)!
     error = y_true - y_pred
     is_small = ops.abs(error) < 1.0
     squared = ops.square(error) / 2
     linear = ops.abs(error) - 0.5
-    return ops.mean(ops.where(is_small, squared, linear), axis=-1)  # (1)!
+    return ops.mean(ops.where(is_small, squared, linear), axis=-1)  # (2)!
 
 
 def show(values):
@@ -33,6 +45,9 @@ def show(values):
 show(huber_fn(y_true, y_pred))
 show(keras.losses.huber(y_true, y_pred))  # the built-in, delta=1.0
 # --8<-- [end:function]
+# conformance[loss]: huber_fn ~ keras.losses.huber
+# conformance[aligner]: same_rank ~
+#     keras.src.losses.loss.squeeze_or_expand_to_same_rank
 assert np.allclose(
     huber_fn(y_true, y_pred), keras.losses.huber(y_true, y_pred)
 )
@@ -63,6 +78,7 @@ def create_huber(threshold=1.0):
     """Return a Huber loss function with the given threshold."""
 
     def huber_fn(y_true, y_pred):
+        y_true, y_pred = same_rank(y_true, y_pred)
         error = y_true - y_pred
         is_small = ops.abs(error) < threshold
         squared = ops.square(error) / 2
@@ -115,6 +131,7 @@ class HuberLoss(keras.losses.Loss):
         self.threshold = float(threshold)
 
     def call(self, y_true, y_pred):  # (2)!
+        y_true, y_pred = same_rank(y_true, y_pred)  # (3)!
         error = y_true - y_pred
         is_small = ops.abs(error) < self.threshold
         squared = ops.square(error) / 2
@@ -132,6 +149,7 @@ print(loss.get_config())
 clone = HuberLoss.from_config(loss.get_config())
 print(clone.get_config() == loss.get_config())
 # --8<-- [end:subclass]
+# conformance: HuberLoss(threshold=2.0) ~ keras.losses.Huber(delta=2.0)
 assert float(clone(y_true, y_pred)) == float(loss(y_true, y_pred)) == 5.5625
 
 # --8<-- [start:subclass-save]
@@ -157,7 +175,7 @@ except ValueError as error:
 
 
 # --8<-- [start:no-config]
-class ForgetfulHuber(keras.losses.Loss):
+class BrokenForgetfulHuber(keras.losses.Loss):
     """The same loss, but without get_config(): do not copy this one."""
 
     def __init__(self, threshold=1.0, **kwargs):
@@ -173,11 +191,11 @@ class ForgetfulHuber(keras.losses.Loss):
 
 
 model = zero_model()
-model.compile(loss=ForgetfulHuber(2.0), optimizer="sgd")
+model.compile(loss=BrokenForgetfulHuber(2.0), optimizer="sgd")
 model.save(folder / "forgetful.keras")
 reloaded = keras.models.load_model(
     folder / "forgetful.keras",
-    custom_objects={"ForgetfulHuber": ForgetfulHuber},  # (1)!
+    custom_objects={"BrokenForgetfulHuber": BrokenForgetfulHuber},  # (1)!
 )
 
 print(model.loss.get_config())  # no threshold in it
@@ -210,3 +228,29 @@ for reduction in ["sum_over_batch_size", "sum", "mean_with_sample_weight"]:
     print(reduction, round(float(value), 5))
 # --8<-- [end:subclass-reduction]
 assert np.isclose(float(value), (0.125 + 1.125 + 3.0) / 3)
+
+
+# --8<-- [start:rank]
+class BrokenHuberLoss(HuberLoss):
+    """HuberLoss without the same_rank() line: do not copy this one."""
+
+    def call(self, y_true, y_pred):
+        error = y_true - y_pred  # (4,) - (4, 1) broadcasts to (4, 4)
+        is_small = ops.abs(error) < self.threshold
+        squared = ops.square(error) / 2
+        linear = self.threshold * ops.abs(error) - self.threshold**2 / 2
+        return ops.mean(ops.where(is_small, squared, linear), axis=-1)
+
+
+flat = targets[:, 0]  # shape (4,): how 1-D label arrays usually arrive
+guesses = np.array([[0.0], [1.0], [2.0], [3.0]], dtype="float32")
+print(flat.shape, guesses.shape, ops.shape(flat - guesses))
+for loss in [HuberLoss(2.0), BrokenHuberLoss(2.0), keras.losses.Huber(2.0)]:
+    print(type(loss).__name__, round(float(loss(flat, guesses)), 5))
+# --8<-- [end:rank]
+assert float(HuberLoss(2.0)(flat, guesses)) == float(
+    keras.losses.Huber(2.0)(flat, guesses)
+)
+assert float(BrokenHuberLoss(2.0)(flat, guesses)) != float(
+    HuberLoss(2.0)(flat, guesses)
+)

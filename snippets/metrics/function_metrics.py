@@ -10,10 +10,12 @@ from keras import ops
 
 
 def mae_per_sample(y_true, y_pred):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.reshape(ops.cast(y_true, y_pred.dtype), ops.shape(y_pred))
     return ops.mean(ops.abs(y_true - y_pred), axis=-1)  # shape (batch,)
 
 
-def mae_per_batch(y_true, y_pred):
+def broken_mae_per_batch(y_true, y_pred):
     return ops.mean(ops.abs(y_true - y_pred))  # one scalar
 
 
@@ -25,12 +27,13 @@ model = keras.Sequential(
         keras.layers.Dense(1, kernel_initializer="zeros"),
     ]
 )  # predicts 0 for every sample
-model.compile(loss="mae", metrics=[mae_per_sample, mae_per_batch])
+model.compile(loss="mae", metrics=[mae_per_sample, broken_mae_per_batch])
 results = model.evaluate(x, y, batch_size=4, verbose=0, return_dict=True)
 print(round(results["mae_per_sample"], 4))
-print(round(results["mae_per_batch"], 4))  # (1 + 5) / 2
+print(round(results["broken_mae_per_batch"], 4))  # (1 + 5) / 2
 # --8<-- [end:per-sample-or-scalar]
+# conformance[metric]: mae_per_sample ~ keras.metrics.MeanAbsoluteError()
 assert round(results["mae_per_sample"], 4) == 1.8
-assert results["mae_per_batch"] == 3.0
+assert results["broken_mae_per_batch"] == 3.0
 wrappers = model.metrics[1].metrics
 assert [type(m).__name__ for m in wrappers] == ["MeanMetricWrapper"] * 2

@@ -14,8 +14,22 @@ import numpy as np
 from keras import ops
 
 
-def huber(y_true, y_pred, threshold):
+def same_rank(y_true, y_pred, dtype=None):
+    """Cast both to one dtype; give (batch,) targets the shape (batch, 1)."""
+    y_pred = ops.convert_to_tensor(y_pred)
+    dtype = dtype or y_pred.dtype
+    y_true, y_pred = ops.cast(y_true, dtype), ops.cast(y_pred, dtype)
+    if len(y_true.shape) == len(y_pred.shape) - 1:
+        y_true = ops.expand_dims(y_true, axis=-1)
+    elif len(y_pred.shape) == len(y_true.shape) - 1:
+        y_pred = ops.expand_dims(y_pred, axis=-1)
+    return y_true, y_pred
+
+
+@keras.saving.register_keras_serializable(package="keras_a_medida.metrics")
+def huber(y_true, y_pred, threshold=1.0):
     """Huber value of each sample: squared near 0, linear past threshold."""
+    y_true, y_pred = same_rank(y_true, y_pred)
     error = y_pred - y_true
     is_small = ops.abs(error) <= threshold
     squared = 0.5 * ops.square(error)
@@ -40,9 +54,8 @@ class HuberMetric(keras.metrics.Metric):
         )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = ops.cast(y_true, self.dtype)
-        y_pred = ops.cast(y_pred, self.dtype)
-        values = huber(y_true, y_pred, self.threshold)  # (1)!
+        y_true, y_pred = same_rank(y_true, y_pred, self.dtype)  # (1)!
+        values = huber(y_true, y_pred, self.threshold)  # (2)!
         if sample_weight is None:
             sample_weight = ops.ones_like(values)
         weights = ops.reshape(ops.cast(sample_weight, self.dtype), (-1,))
@@ -50,13 +63,19 @@ class HuberMetric(keras.metrics.Metric):
         self.count.assign_add(ops.sum(weights))
 
     def result(self):
-        return ops.divide_no_nan(self.total, self.count)  # (2)!
+        return ops.divide_no_nan(self.total, self.count)  # (3)!
 
     def get_config(self):
         return {**super().get_config(), "threshold": self.threshold}
 
 
 # --8<-- [end:subclass]
+# conformance[aligner]: same_rank ~
+#     keras.src.losses.loss.squeeze_or_expand_to_same_rank
+# conformance[metric]: keras.metrics.MeanMetricWrapper(huber, threshold=2.0) ~
+#     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
+# conformance: HuberMetric(2.0) ~
+#     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
 
 
 def check(metric_class, huber_fn):
@@ -79,6 +98,12 @@ import tensorflow as tf  # noqa: E402
 
 def huber_tf(y_true, y_pred, threshold):
     """Huber value of each sample: squared near 0, linear past threshold."""
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = tf.cast(y_true, y_pred.dtype)
+    if len(y_true.shape) == len(y_pred.shape) - 1:  # (batch,) vs (batch, 1)
+        y_true = tf.expand_dims(y_true, axis=-1)
+    elif len(y_pred.shape) == len(y_true.shape) - 1:
+        y_pred = tf.expand_dims(y_pred, axis=-1)
     error = y_pred - y_true
     is_small = tf.abs(error) <= threshold
     squared = tf.square(error) / 2
@@ -116,6 +141,11 @@ class HuberMetricTF(keras.metrics.Metric):
 
 
 # --8<-- [end:subclass-tf]
+# conformance[metric]: keras.metrics.MeanMetricWrapper(
+#     huber_tf, threshold=2.0
+#     ) ~ keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
+# conformance: HuberMetricTF(2.0) ~
+#     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
 
 
 check(HuberMetricTF, huber_tf)
@@ -151,14 +181,14 @@ assert clone.threshold == 2.0
 
 
 # --8<-- [start:keras2-add-weight]
-class Keras2Total(keras.metrics.Metric):
+class BrokenKeras2Total(keras.metrics.Metric):
     def __init__(self, name="total", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_weight("total", initializer="zeros")
 
 
 try:
-    Keras2Total()
+    BrokenKeras2Total()
 except ValueError as error:
     print(f"{type(error).__name__}: {str(error).split('.')[0]}")
 # --8<-- [end:keras2-add-weight]
@@ -194,3 +224,57 @@ loaded_metric = reloaded.metrics[-1].metrics[0]
 assert type(loaded_metric) is HuberMetric
 assert loaded_metric.threshold == 2.0
 assert loaded_metric.get_config() == huber_metric.get_config()
+
+
+# --8<-- [start:rank-and-dtype]
+class BrokenHuberMetric(HuberMetric):
+    """HuberMetric without same_rank(): do not copy this one."""
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = ops.cast(y_true, self.dtype)  # y_pred keeps its own dtype
+        error = y_pred - y_true  # (4,) against (4, 1): a (4, 4) matrix
+        small = ops.abs(error) <= self.threshold
+        squared = 0.5 * ops.square(error)
+        linear = self.threshold * ops.abs(error) - 0.5 * self.threshold**2
+        values = ops.mean(ops.where(small, squared, linear), axis=-1)
+        self.total.assign_add(ops.sum(values))
+        self.count.assign_add(ops.cast(ops.shape(values)[0], self.dtype))
+
+
+flat = y_true[:, 0]  # shape (4,)
+guesses = np.array([[0.0], [1.0], [2.0], [3.0]])
+builtin = keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
+for candidate in [HuberMetric(2.0), BrokenHuberMetric(2.0), builtin]:
+    candidate.update_state(flat, guesses)
+    print(type(candidate).__name__, round(float(candidate.result()), 4))
+
+half = ops.convert_to_tensor(guesses, "float16")  # a mixed_float16 output
+print(round(float(HuberMetric(2.0)(y_true, half)), 4))
+try:
+    BrokenHuberMetric(2.0).update_state(y_true, half)
+except Exception as error:  # noqa: BLE001 - the type depends on the backend
+    print(f"{type(error).__name__}: {str(error).split(' as ')[0]}")
+# --8<-- [end:rank-and-dtype]
+assert float(HuberMetric(2.0)(flat, guesses)) == float(builtin.result())
+
+# --8<-- [start:wrapper]
+wrapped = keras.metrics.MeanMetricWrapper(huber, name="huber", threshold=2.0)
+model = keras.Sequential(
+    [
+        keras.Input(shape=(1,)),
+        keras.layers.Dense(1, kernel_initializer="zeros"),
+    ]
+)  # predicts 0 for every sample
+model.compile(optimizer="sgd", loss="mse", metrics=[wrapped])
+path = Path(tempfile.mkdtemp()) / "wrapper.keras"
+model.save(path)
+reloaded = keras.models.load_model(path)
+
+saved = reloaded.get_compile_config()["metrics"][0]["config"]
+print(saved["fn"]["config"], saved["threshold"])
+inputs = np.ones((4, 1))
+before = model.evaluate(inputs, y_true, verbose=0, return_dict=True)
+after = reloaded.evaluate(inputs, y_true, verbose=0, return_dict=True)
+print(before["huber"], after["huber"])  # the mean of 0.125, 1.125, 3 and 18
+# --8<-- [end:wrapper]
+assert before["huber"] == after["huber"] == 5.5625

@@ -23,18 +23,18 @@ class SampleCount(keras.metrics.Metric):
         self.count.assign_add(ops.cast(batch_size, self.dtype))
 
     def result(self):
-        return self.count  # the variable itself
-
-
-class SafeSampleCount(SampleCount):
-    def result(self):
         return ops.copy(self.count)  # a new tensor
+
+
+class BrokenSampleCount(SampleCount):
+    def result(self):
+        return self.count  # the variable itself
 
 
 x, y = np.zeros((8, 1)), np.zeros((8, 1))
 model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
 model.compile(
-    loss="mse", metrics=[SampleCount("aliased"), SafeSampleCount("safe")]
+    loss="mse", metrics=[BrokenSampleCount("aliased"), SampleCount("safe")]
 )
 try:
     history = model.fit(
@@ -45,6 +45,7 @@ try:
 except ValueError as error:  # JAX refuses the variable itself as a result
     print(f"{type(error).__name__}: {str(error).split('. ')[0]}")
 # --8<-- [end:aliased-result]
+# conformance: SampleCount() ~ ref(lambda y_true, y_pred, weights: len(y_true))
 if keras.backend.backend() == "tensorflow":
     assert history.history["aliased"] == [3.0]
     assert history.history["safe"] == [8.0]
@@ -53,7 +54,7 @@ else:
 
 
 # --8<-- [start:zeroing-reset]
-class RunningMin(keras.metrics.Metric):
+class BrokenRunningMin(keras.metrics.Metric):
     """Smallest absolute error seen since the last reset."""
 
     def __init__(self, name="min_error", dtype=None):
@@ -65,14 +66,16 @@ class RunningMin(keras.metrics.Metric):
         )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        errors = ops.abs(ops.cast(y_true, self.dtype) - y_pred)
+        y_pred = ops.cast(y_pred, self.dtype)
+        y_true = ops.reshape(ops.cast(y_true, self.dtype), ops.shape(y_pred))
+        errors = ops.abs(y_true - y_pred)
         self.smallest.assign(ops.minimum(self.smallest, ops.min(errors)))
 
     def result(self):
         return ops.copy(self.smallest)
 
 
-def fit_three_epochs(metric):
+def fit_three_epochs(metric, evaluate_first=False):
     """The model predicts 0 and never learns: the smallest error is 2."""
     model = keras.Sequential(
         [
@@ -86,26 +89,31 @@ def fit_three_epochs(metric):
         metrics=[metric],
     )
     x, y = np.zeros((4, 1)), np.array([[2.0], [3.0], [4.0], [5.0]])
+    if evaluate_first:
+        model.evaluate(x, y, verbose=0)
     history = model.fit(x, y, epochs=3, verbose=0)
     return history.history[metric.name]
 
 
-running_min = RunningMin()
+running_min = BrokenRunningMin()
 print(float(running_min.smallest))  # the initializer's value
 print(fit_three_epochs(running_min))
+print(fit_three_epochs(BrokenRunningMin(), evaluate_first=True))
 # --8<-- [end:zeroing-reset]
 assert float(running_min.result()) == 0.0
 
 
 # --8<-- [start:own-reset]
-class ResettableMin(RunningMin):
+class RunningMin(BrokenRunningMin):
     def reset_state(self):
         self.smallest.assign(float("inf"))
 
 
-print(fit_three_epochs(ResettableMin()))
+print(fit_three_epochs(RunningMin()))
 # --8<-- [end:own-reset]
-running_min = ResettableMin()
+# conformance: RunningMin() ~
+#     ref(lambda t, p, w: np.abs(t.reshape(p.shape) - p).min())
+running_min = RunningMin()
 running_min.update_state(np.array([[3.0]]), np.array([[1.0]]))
 running_min.reset_state()
 assert float(running_min.smallest) == float("inf")

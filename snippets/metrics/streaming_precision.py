@@ -17,15 +17,15 @@ batches = [
 ]
 
 
-def batch_precision(y_true, y_pred):
+def broken_batch_precision(y_true, y_pred):
     predicted = ops.cast(y_pred > 0.5, "float32")
     true_positives = ops.sum(y_true * predicted)
     return ops.divide_no_nan(true_positives, ops.sum(predicted))
 
 
-averaged = keras.metrics.MeanMetricWrapper(batch_precision)  # (1)!
+averaged = keras.metrics.MeanMetricWrapper(broken_batch_precision)  # (1)!
 for y_true, y_pred in batches:
-    print(round(float(batch_precision(y_true, y_pred)), 4))
+    print(round(float(broken_batch_precision(y_true, y_pred)), 4))
     averaged.update_state(y_true, y_pred)
 print("mean of batch precisions:", round(float(averaged.result()), 4))
 # --8<-- [end:batch-average]

@@ -10,8 +10,8 @@ import keras
 import numpy as np
 
 
-class Keras2Momentum(keras.optimizers.Optimizer):
-    """The constructor of a Keras 2 (tf.keras <= 2.15) optimizer."""
+class BrokenKeras2Momentum(keras.optimizers.Optimizer):
+    """The constructor of an OptimizerV2 (tf.keras <= 2.10) optimizer."""
 
     def __init__(self, learning_rate=0.01, momentum=0.9, name="k2", **kw):
         super().__init__(name, **kw)
@@ -20,7 +20,7 @@ class Keras2Momentum(keras.optimizers.Optimizer):
 
 
 try:
-    Keras2Momentum(learning_rate=0.05)
+    BrokenKeras2Momentum(learning_rate=0.05)
 except ValueError as error:
     print("ValueError:", str(error).split(",")[0])
     print(str(error).rpartition("Received instead: ")[2])
@@ -28,7 +28,7 @@ except ValueError as error:
 
 
 # --8<-- [start:keras2-set-hyper]
-class Keras2Momentum(keras.optimizers.Optimizer):
+class BrokenKeras2Momentum(keras.optimizers.Optimizer):
     """The same constructor, with the learning rate passed by keyword."""
 
     def __init__(self, learning_rate=0.01, momentum=0.9, name="k2", **kw):
@@ -37,7 +37,7 @@ class Keras2Momentum(keras.optimizers.Optimizer):
 
 
 try:
-    Keras2Momentum(learning_rate=0.05)
+    BrokenKeras2Momentum(learning_rate=0.05)
 except AttributeError as error:
     print("AttributeError:", error)
 
@@ -54,7 +54,7 @@ print([m for m in keras2_methods if hasattr(keras.optimizers.Optimizer, m)])
 
 
 # --8<-- [start:keras2-apply]
-class Keras2Momentum(keras.optimizers.Optimizer):
+class BrokenKeras2Momentum(keras.optimizers.Optimizer):
     """Keras 3 constructor, Keras 2 slots and update rule."""
 
     def __init__(self, learning_rate=0.01, momentum=0.9, name="k2", **kw):
@@ -71,7 +71,7 @@ class Keras2Momentum(keras.optimizers.Optimizer):
         var.assign_add(m)
 
 
-optimizer = Keras2Momentum(learning_rate=0.05)
+optimizer = BrokenKeras2Momentum(learning_rate=0.05)
 model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
 model.compile(optimizer=optimizer, loss="mse")
 try:

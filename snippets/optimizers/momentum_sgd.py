@@ -57,6 +57,8 @@ class MomentumSGD(keras.optimizers.Optimizer):
 
 
 # --8<-- [end:optimizer]
+# conformance: MomentumSGD(0.05, momentum=0.9) ~
+#     keras.optimizers.SGD(0.05, momentum=0.9)
 assert MomentumSGD().momentum == 0.9
 
 # --8<-- [start:compare-sgd]
@@ -152,3 +154,23 @@ try:
 except ValueError as error:
     print(error)
 # --8<-- [end:validation]
+
+# --8<-- [start:apply-gradients]
+weight = keras.Variable([1.0, -2.0], name="weight")
+twin_weight = keras.Variable([1.0, -2.0], name="weight")
+optimizer = MomentumSGD(learning_rate=0.1, momentum=0.9)
+sgd = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+gradient = np.array([0.5, -1.0], dtype="float32")
+
+print("built before:", optimizer.built)
+for _ in range(3):
+    optimizer.apply_gradients([(gradient, weight)])  # (1)!
+    sgd.apply([gradient], [twin_weight])  # (2)!
+    print(
+        int(optimizer.iterations),
+        np.round(weight.numpy().astype(float), 4).tolist(),
+    )
+print("built after:", optimizer.built, len(optimizer.momentums))
+print(np.array_equal(weight.numpy(), twin_weight.numpy()))
+# --8<-- [end:apply-gradients]
+assert np.array_equal(weight.numpy(), twin_weight.numpy())

@@ -12,24 +12,24 @@ import numpy as np
 from keras import ops
 
 
-class StreamingMAE(keras.metrics.Metric):
+class BrokenStreamingMAE(keras.metrics.Metric):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.total = self.add_weight("total", initializer="zeros")
 
 
-class Scale(keras.layers.Layer):
+class BrokenScale(keras.layers.Layer):
     def build(self, input_shape):
         self.factor = self.add_weight("factor", (), initializer="ones")
 
 
 try:
-    StreamingMAE()
+    BrokenStreamingMAE()
 except ValueError as error:
     print(f"{type(error).__name__}: {str(error).strip()}")
 
 try:
-    Scale()(np.ones((1, 2)))
+    BrokenScale()(np.ones((1, 2)))
 except ValueError as error:
     print(f"{type(error).__name__}: {error}")
 # --8<-- [end:add-weight-old]
@@ -50,12 +50,18 @@ class StreamingMAE(keras.metrics.Metric):
         )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        errors = ops.abs(ops.cast(y_true, self.dtype) - y_pred)
-        self.total.assign_add(ops.sum(errors))
-        self.count.assign_add(ops.cast(ops.size(errors), self.dtype))
+        y_pred = ops.cast(y_pred, self.dtype)
+        y_true = ops.reshape(ops.cast(y_true, self.dtype), ops.shape(y_pred))
+        errors = ops.abs(y_true - y_pred)
+        if sample_weight is None:
+            sample_weight = ops.ones(ops.shape(errors)[:1])
+        weights = ops.reshape(ops.cast(sample_weight, self.dtype), (-1, 1))
+        weights = ops.broadcast_to(weights, ops.shape(errors))
+        self.total.assign_add(ops.sum(errors * weights))
+        self.count.assign_add(ops.sum(weights))
 
     def result(self):
-        return self.total / self.count
+        return ops.divide_no_nan(self.total, self.count)
 
 
 @keras.saving.register_keras_serializable(package="keras_a_medida.porting")
@@ -76,6 +82,8 @@ mae.update_state(np.array([[0.0], [1.0]]), np.array([[1.0], [3.0]]))
 print(round(float(mae.result()), 4))  # (1 + 2) / 2
 print(ops.convert_to_numpy(Scale()(np.ones((1, 2)))).tolist())
 # --8<-- [end:add-weight-fix]
+# conformance: StreamingMAE() ~ keras.metrics.MeanAbsoluteError()
+# conformance: Scale() ~ ref(lambda x: x)
 assert float(mae.count) == 2.0
 
 # --8<-- [start:add-weight-round-trip]

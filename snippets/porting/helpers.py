@@ -12,7 +12,7 @@ import numpy as np
 from keras import ops
 
 
-class HuberMetric(keras.metrics.Metric):
+class BrokenHuberMetric(keras.metrics.Metric):
     def __init__(self, threshold=1.0, **kwargs):
         super().__init__(**kwargs)
         self.threshold = threshold
@@ -20,7 +20,7 @@ class HuberMetric(keras.metrics.Metric):
 
 
 try:
-    HuberMetric(2.0)
+    BrokenHuberMetric(2.0)
 except NameError as error:
     print(f"{type(error).__name__}: {error}")
 # --8<-- [end:helper-old]
@@ -54,13 +54,18 @@ class HuberMetric(keras.metrics.Metric):
         self.count = self.add_weight(name="count", initializer="zeros")
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = ops.cast(y_true, self.dtype)
-        values = self.huber_fn(y_true, ops.cast(y_pred, self.dtype))
-        self.total.assign_add(ops.sum(values))
-        self.count.assign_add(ops.cast(ops.size(values), self.dtype))
+        y_pred = ops.cast(y_pred, self.dtype)
+        y_true = ops.reshape(ops.cast(y_true, self.dtype), ops.shape(y_pred))
+        values = self.huber_fn(y_true, y_pred)
+        if sample_weight is None:
+            sample_weight = ops.ones(ops.shape(values)[:1])
+        weights = ops.reshape(ops.cast(sample_weight, self.dtype), (-1, 1))
+        weights = ops.broadcast_to(weights, ops.shape(values))
+        self.total.assign_add(ops.sum(values * weights))
+        self.count.assign_add(ops.sum(weights))
 
     def result(self):
-        return self.total / self.count
+        return ops.divide_no_nan(self.total, self.count)
 
     def get_config(self):
         return {**super().get_config(), "threshold": self.threshold}
@@ -72,6 +77,8 @@ metric = HuberMetric(2.0, name="huber")
 metric.update_state(y_true, y_pred)
 print(round(float(metric.result()), 4))  # mean of 0.125, 1.125, 3, 18
 # --8<-- [end:helper-fix]
+# conformance: HuberMetric(2.0) ~
+#     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
 expected = keras.losses.huber(y_true[:, 0], y_pred[:, 0], delta=2.0)
 assert np.isclose(float(metric.result()), float(expected))
 

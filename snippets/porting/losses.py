@@ -33,38 +33,48 @@ assert keras.losses.MeanSquaredError().reduction == "sum_over_batch_size"
 
 
 # --8<-- [start:backend-old]
-def mse_keras2(y_true, y_pred):
+def broken_mse_keras2(y_true, y_pred):
     return K.mean(K.square(y_pred - y_true), axis=-1)
 
 
 K = keras.backend  # Keras 2: from keras import backend as K
 try:
-    mse_keras2(y_true, y_pred)
+    broken_mse_keras2(y_true, y_pred)
 except AttributeError as error:
     print(f"{type(error).__name__}: {error}")
 
 from tensorflow.keras import backend as K  # deprecated, TensorFlow only
 
-print(np.round(ops.convert_to_numpy(mse_keras2(y_true, y_pred)), 3).tolist())
+print(
+    np.round(
+        ops.convert_to_numpy(broken_mse_keras2(y_true, y_pred)), 3
+    ).tolist()
+)
 # --8<-- [end:backend-old]
 assert not hasattr(keras.backend, "square")
 
 
 # --8<-- [start:backend-fix]
 def mse(y_true, y_pred):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.reshape(ops.cast(y_true, y_pred.dtype), ops.shape(y_pred))
     return ops.mean(ops.square(y_pred - y_true), axis=-1)
 
 
 print(np.round(ops.convert_to_numpy(mse(y_true, y_pred)), 3).tolist())
 # --8<-- [end:backend-fix]
+# conformance[loss]: mse ~ keras.losses.mean_squared_error
 assert np.allclose(mse(y_true, y_pred), [1.0, 4.0])
 
 
 # --8<-- [start:backend-fix-tf]
 def mse(y_true, y_pred):
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = tf.reshape(tf.cast(y_true, y_pred.dtype), tf.shape(y_pred))
     return tf.reduce_mean(tf.square(y_pred - y_true), axis=-1)
 
 
 print(np.round(ops.convert_to_numpy(mse(y_true, y_pred)), 3).tolist())
 # --8<-- [end:backend-fix-tf]
+# conformance[loss]: mse ~ keras.losses.mean_squared_error
 assert np.allclose(mse(y_true, y_pred), [1.0, 4.0])

@@ -28,7 +28,7 @@ assert float(precision.true_positives[0]) == 0.0
 
 
 # --8<-- [start:reset-states-override-old]
-class MinError(keras.metrics.Metric):
+class BrokenMinError(keras.metrics.Metric):
     """Smallest absolute error since the last reset, as Keras 2 wrote it."""
 
     def __init__(self, name="min_error", **kwargs):
@@ -38,7 +38,9 @@ class MinError(keras.metrics.Metric):
         )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        errors = ops.abs(ops.cast(y_true, self.dtype) - y_pred)
+        y_pred = ops.cast(y_pred, self.dtype)
+        y_true = ops.reshape(ops.cast(y_true, self.dtype), ops.shape(y_pred))
+        errors = ops.abs(y_true - y_pred)
         self.smallest.assign(ops.minimum(self.smallest, ops.min(errors)))
 
     def result(self):
@@ -68,7 +70,7 @@ def fit_three_epochs(metric):
     return model, history.history[metric.name]
 
 
-model, history = fit_three_epochs(MinError())
+model, history = fit_three_epochs(BrokenMinError())
 print(history)
 # --8<-- [end:reset-states-override-old]
 # TensorFlow's fit() resets metrics after the first epoch only, JAX's
@@ -89,7 +91,9 @@ class MinError(keras.metrics.Metric):
         )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        errors = ops.abs(ops.cast(y_true, self.dtype) - y_pred)
+        y_pred = ops.cast(y_pred, self.dtype)
+        y_true = ops.reshape(ops.cast(y_true, self.dtype), ops.shape(y_pred))
+        errors = ops.abs(y_true - y_pred)
         self.smallest.assign(ops.minimum(self.smallest, ops.min(errors)))
 
     def result(self):
@@ -103,6 +107,8 @@ metric = MinError()
 model, history = fit_three_epochs(metric)
 print(history)
 # --8<-- [end:reset-states-override-fix]
+# conformance: MinError() ~
+#     ref(lambda t, p, w: min(100.0, np.abs(t.reshape(p.shape) - p).min()))
 assert history == [5.0, 5.0, 5.0]
 
 # --8<-- [start:reset-states-override-round-trip]
@@ -119,14 +125,14 @@ assert results["min_error"] == 5.0
 
 
 # --8<-- [start:add-metric-old]
-class ActivityMonitor(keras.layers.Layer):
+class BrokenActivityMonitor(keras.layers.Layer):
     def call(self, inputs):
         self.add_metric(ops.mean(ops.abs(inputs)), name="mean_activity")
         return inputs
 
 
 try:
-    ActivityMonitor()(np.array([[1.0, -3.0]]))
+    BrokenActivityMonitor()(np.array([[1.0, -3.0]]))
 except NotImplementedError as error:
     message = str(error)
     start = message.index("Layer `add_metric()`")
@@ -166,6 +172,7 @@ model.compile(optimizer="sgd", loss="mse")
 history = model.fit(np.ones((4, 2)), np.zeros((4, 2)), verbose=0)
 print({name: round(values[0], 4) for name, values in history.history.items()})
 # --8<-- [end:add-metric-any-backend]
+# conformance: ActivityModel() ~ ref(lambda x, w: x @ w[0] + w[1])
 assert history.history["mean_activity"] == [2.0]
 config = model.get_config()
 assert ActivityModel.from_config(config).get_config() == config

@@ -103,6 +103,7 @@ offset(np.ones((1, 1), "float32"))
 print("regularizer set:", offset.offset.regularizer is not None)
 print("penalties:", len(offset.losses))
 # --8<-- [end:non-trainable-weight]
+# conformance: Offset() ~ ref(lambda x: x + 1.0)
 assert offset.losses == []  # the regularizer is silently ignored
 
 # --8<-- [start:activity]

@@ -13,7 +13,7 @@ import numpy as np
 from keras import ops
 
 
-class PullToward(keras.regularizers.Regularizer):
+class BrokenPullToward(keras.regularizers.Regularizer):
     """factor * sum((w - target) ** 2), without get_config()."""
 
     def __init__(self, factor=0.01, target=0.0):
@@ -35,7 +35,7 @@ def tiny_model(regularizer):
 
 
 keras.utils.set_random_seed(0)
-model = tiny_model(PullToward(0.1, target=1.0))
+model = tiny_model(BrokenPullToward(0.1, target=1.0))
 print("penalty:", round(float(model.losses[0]), 4))  # training works
 
 folder = Path(tempfile.mkdtemp())
@@ -77,6 +77,7 @@ try:
 except ValueError as error:
     print(error)
 # --8<-- [end:fixed]
+# conformance: PullToward(0.1) ~ keras.regularizers.L2(0.1)
 try:
     PullToward(-0.1)
 except ValueError:

@@ -39,6 +39,7 @@ with zipfile.ZipFile(folder / "plain.keras") as archive:
 print(Scale.__module__)  # (1)!
 print(saved["module"], saved["class_name"], saved["registered_name"])
 # --8<-- [end:unregistered]
+# conformance: Scale(2.0) ~ ref(lambda x: 2.0 * x)
 assert Scale.__module__ == "__main__" and saved["module"] is None
 assert saved["config"]["factor"] == 2.0
 
@@ -117,6 +118,7 @@ reloaded = keras.models.load_model(folder / "registered.keras")  # (1)!
 print(reloaded.layers[0].get_config() == layer.get_config())
 print(ops.convert_to_numpy(reloaded(x)).tolist())
 # --8<-- [end:registered]
+# conformance: Scale(2.0) ~ ref(lambda x: 2.0 * x)
 assert np.allclose(reloaded(x), model(x))
 
 
@@ -135,6 +137,7 @@ reloaded = keras.models.load_model(
 print(type(reloaded.layers[0]).__name__)
 print(ops.convert_to_numpy(reloaded(x)).tolist())
 # --8<-- [end:registry-wins]
+# conformance: Triple() ~ ref(lambda x: 3.0 * x)
 assert type(reloaded.layers[0]) is Scale
 
 
@@ -142,7 +145,7 @@ assert type(reloaded.layers[0]) is Scale
 @keras.saving.register_keras_serializable(
     package="keras_a_medida.saving", name="Scale"
 )
-class Impostor(Scale):  # (1)!
+class BrokenImpostor(Scale):  # (1)!
     """Another class registered under the same key, by mistake."""
 
     def call(self, inputs):

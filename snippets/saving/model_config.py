@@ -11,7 +11,7 @@ import keras
 import numpy as np
 
 
-class TwoDense(keras.Model):
+class BrokenTwoDense(keras.Model):
     """Two Dense layers; no get_config(), so Keras writes one for it."""
 
     def __init__(self, units=3, **kwargs):
@@ -24,10 +24,10 @@ class TwoDense(keras.Model):
         return self.head(self.hidden(inputs))
 
 
-model = TwoDense(units=7)
+model = BrokenTwoDense(units=7)
 config = model.get_config()
 print(model.units, config["units"])  # (1)!
-print(TwoDense.from_config(config).units)  # a copy, silently smaller
+print(BrokenTwoDense.from_config(config).units)  # a copy, silently smaller
 # --8<-- [end:auto-config]
 assert config["units"] == 3
 
@@ -39,7 +39,8 @@ model.save(folder / "auto.keras")
 
 try:
     keras.models.load_model(
-        folder / "auto.keras", custom_objects={"TwoDense": TwoDense}
+        folder / "auto.keras",
+        custom_objects={"BrokenTwoDense": BrokenTwoDense},
     )
 except ValueError as error:
     lines = str(error).splitlines()
@@ -81,4 +82,6 @@ reloaded = keras.models.load_model(folder / "fixed.keras")
 print(reloaded.units, reloaded.get_config() == model.get_config())
 print(np.allclose(reloaded(x), model(x)))
 # --8<-- [end:model-get-config]
+# conformance: TwoDense(4) ~
+#     ref(lambda x, w: np.maximum(x @ w[0] + w[1], 0) @ w[2] + w[3])
 assert float(np.abs(model(x)).sum()) > 0

@@ -51,4 +51,5 @@ model.save(folder / "named.keras")
 reloaded = keras.models.load_model(folder / "named.keras")  # safe mode on
 print(ops.convert_to_numpy(reloaded(np.ones((1, 2)))).tolist())
 # --8<-- [end:named-function]
+# conformance[activation]: double ~ ref(lambda x: 2.0 * x)
 assert reloaded.layers[0].function is double
