@@ -65,6 +65,7 @@ new_model().fit(
 )
 print(" > ".join(order.calls))
 # --8<-- [end:order]
+# conformance: huber_2 ~ pending(issue 16: twin not yet declared)
 assert order.calls.index("test_end") < order.calls.index("epoch_end 0")
 assert len(order.calls) == 5
 

@@ -44,6 +44,7 @@ print(model.evaluate(x, y, verbose=0, return_dict=True))
 for text in sorted({str(w.message).split(". ")[0] for w in caught}):
     print(text)
 # --8<-- [end:keras2-step]
+# conformance: Keras2Model ~ pending(issue 16: twin not yet declared)
 assert history.history["loss"] == [2.5, 2.5]  # the mean of the predictions
 assert float(np.mean(model.predict(x, verbose=0))) == 2.5
 assert model.evaluate(x, y, verbose=0, return_dict=True)["loss"] == 13.5

@@ -52,6 +52,7 @@ class StepModel(keras.Model):
 
 
 # --8<-- [end:keras3-step]
+# conformance: StepModel ~ pending(issue 16: twin not yet declared)
 
 
 # --8<-- [start:same-as-builtin]
@@ -116,6 +117,7 @@ history = model.fit(x, y, epochs=2, batch_size=2, verbose=0)
 print(history.history["loss"])
 print(round(model.evaluate(x, y, verbose=0, return_dict=True)["loss"], 4))
 # --8<-- [end:no-tracker]
+# conformance: SilentLossModel ~ pending(issue 16: twin not yet declared)
 assert history.history["loss"] == [0.0, 0.0]
 assert history.history["mae"][0] > 0
 assert model.evaluate(x, y, verbose=0)[0] > 0
@@ -146,6 +148,7 @@ y_pred = model.predict(x, verbose=0)
 by_hand = np.mean((y_pred[:, 0] - y) ** 2) + 0.1 * np.mean(y_pred**2)
 print(round(model.evaluate(x, y, verbose=0)[0], 4), round(float(by_hand), 4))
 # --8<-- [end:compute-loss-only]
+# conformance: PenalizedModel ~ pending(issue 16: twin not yet declared)
 assert history.history["loss"][0] > history.history["loss"][1] > 0
 assert np.isclose(model.evaluate(x, y, verbose=0)[0], by_hand, rtol=1e-5)
 unpenalized = compiled(keras.Model)
@@ -185,6 +188,7 @@ for model_class in [keras.Model, StepModel, UnscaledModel]:
     optimizer_name, kernel = kernel_after_one_step(model_class)
     print(model_class.__name__, optimizer_name, f"{kernel:.3g}")
 # --8<-- [end:mixed-precision]
+# conformance: UnscaledModel ~ pending(issue 16: twin not yet declared)
 assert keras.config.dtype_policy().name == "float32"
 scaled = {c: kernel_after_one_step(c) for c in [keras.Model, StepModel]}
 assert scaled[keras.Model] == scaled[StepModel]

@@ -30,6 +30,7 @@ print(getattr(doubled, "_keras_mask", None))
 warning = caught[-1]
 print(f"{warning.category.__name__}: {str(warning.message).split('. ')[1]}")
 # --8<-- [end:mask-dropped]
+# conformance: Double ~ pending(issue 16: twin not yet declared)
 
 
 # --8<-- [start:supports-masking]
@@ -44,6 +45,7 @@ class Double(Double):
 mask = Double()(embed(tokens))._keras_mask
 print(mask.numpy().tolist())
 # --8<-- [end:supports-masking]
+# conformance: Double ~ pending(issue 16: twin not yet declared)
 assert mask.numpy().tolist() == [[True, True, False, False]]
 
 
@@ -65,6 +67,7 @@ class DropFirst(keras.layers.Layer):
 out = DropFirst()(embed(tokens))
 print(tuple(out.shape), out._keras_mask.numpy().tolist())
 # --8<-- [end:compute-mask]
+# conformance: DropFirst ~ pending(issue 16: twin not yet declared)
 
 
 # --8<-- [start:unbuilt-state]
@@ -94,6 +97,7 @@ text = str(warning.message).partition("' ")[2]  # without the layer name
 print(f"{warning.category.__name__}: {text.split('. ')[0]}")
 print(layer.built, layer.dense.built)
 # --8<-- [end:unbuilt-state]
+# conformance: Project ~ pending(issue 16: twin not yet declared)
 
 
 # --8<-- [start:output-shape]
@@ -111,4 +115,5 @@ model = keras.Sequential([keras.Input((4,)), Project(3)])
 print(model.output_shape, len(model.weights))
 print(tuple(model(np.ones((2, 4))).shape))
 # --8<-- [end:output-shape]
+# conformance: Project ~ pending(issue 16: twin not yet declared)
 assert len(model.weights) == 2

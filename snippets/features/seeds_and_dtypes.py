@@ -38,6 +38,7 @@ print(np.allclose(first, a(x, training=True)))  # the next draw differs
 print(a(x).numpy().tolist())
 print([v.name for v in a.non_trainable_variables])
 # --8<-- [end:seed-generator]
+# conformance: Jitter ~ pending(issue 16: twin not yet declared)
 # Not shown: an integer seed gives the same draw on every call.
 same = [keras.random.normal((3,), seed=3).numpy() for _ in range(2)]
 assert np.allclose(*same)
@@ -63,6 +64,7 @@ layer(np.array([[1.0, 5.0]]), training=True)
 layer(np.array([[9.0, 2.0]]))  # inference: no update
 print(float(layer.peak), layer.trainable_weights, len(layer.weights))
 # --8<-- [end:non-trainable]
+# conformance: RunningMax ~ pending(issue 16: twin not yet declared)
 assert float(layer.peak) == 5.0
 # Not shown: trainable = False moves every weight to the non-trainable side.
 dense = keras.layers.Dense(2)
@@ -93,6 +95,7 @@ except Exception as error:  # a TensorFlow error class
     cause = str(error).split("\x1b[1m")[1].split(" [Op")[0]
     print(f"{type(error).__name__}: {cause}")
 # --8<-- [end:mixed-hardcoded]
+# conformance: Offset ~ pending(issue 16: twin not yet declared)
 
 
 # --8<-- [start:mixed-fixed]
@@ -109,6 +112,7 @@ out = layer(np.ones((1, 3)))
 print(keras.backend.standardize_dtype(out.dtype), layer.kernel.dtype)
 print(out.numpy().tolist())
 # --8<-- [end:mixed-fixed]
+# conformance: Offset ~ pending(issue 16: twin not yet declared)
 
 # Not shown: the layers of this page survive save/load (seed, peak and
 # the mixed-precision policy included) and train with sample weights.

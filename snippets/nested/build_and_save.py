@@ -63,6 +63,8 @@ except ValueError as error:
     print(f"{type(error).__name__}: {message.split('. ')[0]}")  # (2)!
     print(message.splitlines()[2].partition("' ")[2])  # (3)!
 # --8<-- [end:parent-build]
+# conformance: Stack ~ pending(issue 16: twin not yet declared)
+# conformance: Gated ~ pending(issue 16: twin not yet declared)
 assert "could not be loaded" in message
 
 
@@ -99,6 +101,8 @@ reloaded = keras.models.load_model(
 print(reloaded.block.dense.built)
 print(np.allclose(reloaded(x), model(x)))  # (1)!
 # --8<-- [end:parent-build-silent]
+# conformance: CheckedStack ~ pending(issue 16: twin not yet declared)
+# conformance: Checked ~ pending(issue 16: twin not yet declared)
 assert not np.allclose(reloaded(x), model(x))
 
 
@@ -128,6 +132,8 @@ reloaded = keras.models.load_model(
 print([w.name for w in reloaded.weights])
 print(np.allclose(reloaded(x), model(x)))
 # --8<-- [end:build-children]
+# conformance: Stack ~ pending(issue 16: twin not yet declared)
+# conformance: Gated ~ pending(issue 16: twin not yet declared)
 assert len(reloaded.weights) == 3
 
 
@@ -161,6 +167,7 @@ except TypeError as error:
     print(f"{type(error).__name__}: {message.split('. ')[0]}")
     print(message.rpartition("Exception encountered: ")[2])
 # --8<-- [end:list-shape]
+# conformance: Widen ~ pending(issue 16: twin not yet declared)
 assert "concatenate list" in message
 
 
@@ -179,6 +186,7 @@ reloaded = keras.models.load_model(
 )
 print(reloaded.output_shape)
 # --8<-- [end:list-shape-fix]
+# conformance: Widen ~ pending(issue 16: twin not yet declared)
 
 # --8<-- [start:hooks]
 model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])

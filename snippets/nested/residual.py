@@ -32,6 +32,7 @@ model = keras.Sequential([keras.Input((4,)), Residual(keras.layers.Dense(4))])
 config = model.layers[0].get_config()
 print(config["inner"]["class_name"], config["inner"]["config"]["units"])
 # --8<-- [end:holder]
+# conformance: Residual ~ pending(issue 16: twin not yet declared)
 assert isinstance(config["inner"], dict)
 
 # --8<-- [start:load-error]
@@ -68,6 +69,7 @@ reloaded = keras.models.load_model(folder / "residual.keras")
 print(type(reloaded.layers[0].inner).__name__)
 print(np.allclose(reloaded(x), model(x)))
 # --8<-- [end:from-config]
+# conformance: Residual ~ pending(issue 16: twin not yet declared)
 assert not np.allclose(model(x), x)
 
 # Not shown: a build() that builds a sublayer passed in fails at load time,
@@ -91,3 +93,5 @@ except ValueError as error:
     assert "You cannot add new elements of state" in str(error)
 else:
     raise AssertionError("building a built sublayer again should fail")
+
+# conformance: BuildsInner ~ pending(issue 16: twin not yet declared)
