@@ -486,35 +486,8 @@ def write(root: Path) -> int:
     return 0
 
 
-def timings(root: Path, rounds: int) -> int:
-    """``make test``'s pytest with and without the JAX run, alternating; print the ratio.
-
-    Both leave out the browser suite (it has its own budget); "without" also deselects
-    ``tests/test_backends.py``, the only tests that start the JAX run.
-    """
-    import statistics
-
-    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    pytest += ["--deselect", "tests/test_browser.py"]
-    commands = {
-        "with JAX": pytest,
-        "without JAX": [*pytest, "--deselect", "tests/test_backends.py"],
-    }
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for round_ in range(rounds):
-        for name, command in commands.items():
-            start = time.perf_counter()
-            subprocess.run(command, cwd=root, check=True, capture_output=True)
-            times[name].append(time.perf_counter() - start)
-            print(f"round {round_ + 1}: {name:11} {times[name][-1]:6.1f} s", file=sys.stderr)
-    with_jax, without = (statistics.median(times[name]) for name in commands)
-    print(f"with the JAX run: {with_jax:.1f} s, without: {without:.1f} s")
-    print(f"ratio: {with_jax / without:.2f} (target: at most 1.25)")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
-    """``python -m keras_a_medida.backends write | run | timings``."""
+    """``python -m keras_a_medida.backends write | run``."""
     parser = argparse.ArgumentParser(prog="python -m keras_a_medida.backends")
     parser.add_argument("--root", default=".", help="repository root (default: .)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -523,14 +496,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("modules", nargs="+")
     run.add_argument("--backend", required=True, choices=BACKENDS)
     run.add_argument("--json", required=True, help="write the results to this file")
-    timing = sub.add_parser("timings", help="pytest with and without the JAX run, A B A B")
-    timing.add_argument("--rounds", type=int, default=2, help="rounds of A B (default 2)")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     if args.command == "write":
         return write(root)
-    if args.command == "timings":
-        return timings(root, args.rounds)
     if os.environ.get("KERAS_BACKEND") != args.backend:
         parser.error(f"start with KERAS_BACKEND={args.backend} (Keras reads it on import)")
     result = run_here([Path(m) for m in args.modules], root)

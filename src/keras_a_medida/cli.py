@@ -133,8 +133,10 @@ def cmd_timings(args) -> int:
     set-up (ruff, then pytest). They alternate, A B A B..., so that a busy machine slows
     both; the report gives each median and the ratio suite / floor. ``--before DIR`` adds
     another checkout (an older commit, with its own tooling and pages) to each round,
-    floor and suite, so that two designs are compared in one session. The browser suite
-    (``tests/test_browser.py``) is left out unless ``--browser``.
+    floor and suite, so that two designs are compared in one session. ``--jax`` adds this
+    checkout's suite without ``tests/test_backends.py`` (the only tests that start the JAX
+    run) and reports the JAX run's cost. The browser suite (``tests/test_browser.py``) is
+    left out unless ``--browser``.
     """
     import statistics
 
@@ -159,6 +161,9 @@ def cmd_timings(args) -> int:
                     pytest,
                 ],
             }
+            if args.jax and name == "now":
+                no_jax = [*pytest, "--deselect", "tests/test_backends.py"]
+                commands["no JAX"] = [*commands["make test"][:2], no_jax]
             env = dict(os.environ, PYTHONPATH=str(folder / "src"))
             for what, steps in commands.items():
                 start = time.perf_counter()
@@ -166,7 +171,11 @@ def cmd_timings(args) -> int:
                     subprocess.run(step, cwd=folder, env=env, check=True, capture_output=True)
                 times.setdefault((name, what), []).append(time.perf_counter() - start)
                 took = times[name, what][-1]
-                print(f"round {round_ + 1}: {name:6} {what:9} {took:6.1f} s", file=sys.stderr)
+                print(
+                    f"round {round_ + 1}: {name:6} {what:9} {took:6.1f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     scope = "ruff + pytest" + ("" if args.browser else ", without the browser suite")
     for name in folders:
         floor = statistics.median(times[name, "floor"])
@@ -174,6 +183,13 @@ def cmd_timings(args) -> int:
         print(
             f"{name}: floor (import TensorFlow, run every snippets module) {floor:.1f} s, "
             f"make test ({scope}) {suite:.1f} s, ratio {suite / floor:.2f}"
+        )
+    if args.jax:
+        without = statistics.median(times["now", "no JAX"])
+        suite = statistics.median(times["now", "make test"])
+        print(
+            f"now: make test without the JAX run {without:.1f} s; with it / without "
+            f"{suite / without:.2f} (the JAX run adds {100 * (suite / without - 1):.0f} %)"
         )
     return 0
 
@@ -228,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
         "--browser", action="store_true", help="include tests/test_browser.py in make test"
     )
     timing.add_argument("--before", help="also time the suite of this checkout, each round")
+    timing.add_argument(
+        "--jax", action="store_true", help="also time make test without the JAX run"
+    )
     sub.add_parser("lock", help="write requirements.lock: name==version, registry releases only")
     links = sub.add_parser("links", help="check a built site's links and anchors")
     links.add_argument("site_dir", nargs="?", default="site", help="built site (default: site)")
