@@ -1,8 +1,8 @@
 """Every snippets module that does not need TensorFlow prints the same on JAX.
 
-One process runs all of them under ``KERAS_BACKEND=jax`` (started by the first test here
-that needs it, early in the run), while the suite's ``snippets`` job runs every module
-on TensorFlow. Each module's JAX output must equal its TensorFlow output, except where
+One process runs all of them under ``KERAS_BACKEND=jax`` (the ``jax_results`` fixture,
+started beside the pages when collection ends), while the ``snippet_results`` process runs
+every module on TensorFlow. Each module's JAX output must equal its TensorFlow output, except where
 its pages show the JAX output (see [keras_a_medida.backends][]). ``data/tested.json``,
 which the pages render, must say what this run found.
 """
@@ -22,31 +22,7 @@ SITE = load_site_config(ROOT)
 JAX_MODULES = [m.relative_to(ROOT).as_posix() for m in backends.jax_modules(SITE)]
 
 
-class _JaxRun:
-    """The JAX process, started once; its results read once."""
-
-    def __init__(self):
-        self.handle = backends.start_run(backends.jax_modules(SITE), "jax", ROOT)
-        self._results = None
-
-    def results(self) -> dict:
-        if self._results is None:
-            self._results = backends.finish_run(*self.handle)
-        return self._results
-
-
-@pytest.fixture(scope="session")
-def jax_run():
-    """Start the JAX run in its own process (it ends with the session)."""
-    run = _JaxRun()
-    yield run
-    if run.handle[0].poll() is None:
-        run.handle[0].kill()
-        run.handle[0].wait()
-
-
-def test_jax_outputs_on_pages_belong_to_one_module(jax_run):
-    """Runs early, so that the JAX process overlaps with the rest of the suite."""
+def test_jax_outputs_on_pages_belong_to_one_module():
     declared = backends.declared_outputs(SITE)
     for item in declared:
         assert item.module in JAX_MODULES, (
@@ -57,9 +33,9 @@ def test_jax_outputs_on_pages_belong_to_one_module(jax_run):
 
 
 @pytest.mark.parametrize("module", JAX_MODULES)
-def test_module_prints_the_same_on_jax(module, jax_run, snippet_results):
+def test_module_prints_the_same_on_jax(module, jax_results, snippet_results):
     tensorflow = snippet_results
-    jax = jax_run.results()
+    jax = jax_results
     assert jax["backend"] == "jax", f"the JAX run ran on {jax['backend']}"
     assert module in tensorflow, f"{module} was not run on TensorFlow"
     why = backends.compare(
@@ -68,15 +44,15 @@ def test_module_prints_the_same_on_jax(module, jax_run, snippet_results):
     assert not why, why
 
 
-def test_tested_json_says_what_this_run_found(jax_run, record_property, snippet_results):
+def test_tested_json_says_what_this_run_found(jax_results, record_property, snippet_results):
     tensorflow = snippet_results
     for key in ("seconds", "cpu_seconds"):  # the JAX run's cost, in --junitxml reports
-        record_property(f"jax_run_{key}", jax_run.results()[key])
+        record_property(f"jax_run_{key}", jax_results[key])
     committed = backends.load_record(ROOT)
     current = backends.record(
         SITE,
         tensorflow,
-        jax_run.results(),
+        jax_results,
         backends.declared_outputs(SITE),
         committed.get("date", ""),
     )

@@ -44,13 +44,18 @@ def test_uses_snippets(snippet_results):
     assert all(result["ok"] for result in snippet_results.values())
 
 
+def test_uses_jax(jax_results):
+    assert all(result["ok"] for result in jax_results["modules"].values())
+
+
 def test_uses_build(built_site):
     assert built_site.returncode == 0, built_site.output
 """
 
 NAV = "nav:\n  - Home: index.md\n  - Steps: guide/steps.md\n"
 SUMMARY = re.compile(
-    r"keras-a-medida: (\d+) page\(s\) run, snippets process (\w+ ?\w*), build (\w+ ?\w*)"
+    r"keras-a-medida: (\d+) page\(s\) run, snippets process (\w+ ?\w*), "
+    r"JAX process (\w+ ?\w*), build (\w+ ?\w*)"
 )
 
 
@@ -104,7 +109,7 @@ def run(site, *args, env=None):
     out, _ = process.communicate(timeout=600)
     match = SUMMARY.search(out)
     assert match, out
-    return process.returncode, out, (int(match[1]), match[2], match[3])
+    return process.returncode, out, (int(match[1]), match[2], match[3], match[4])
 
 
 def assert_nothing_left(tag, tmp):
@@ -125,7 +130,7 @@ def test_a_failing_run_with_x_leaves_no_folder_and_no_process(plain_site):
     process, tag, tmp = start(plain_site, "-x", "-p", "no:cacheprovider")
     out, _ = process.communicate(timeout=600)
     assert process.returncode == 1 and "stopping after 1 failures" in out, out
-    assert "snippets process started" in out, out  # it was running when -x stopped
+    assert "snippets process started, JAX process started" in out, out  # running at -x
     assert_nothing_left(tag, tmp)
 
 
@@ -133,7 +138,7 @@ def test_a_full_run_leaves_no_folder_and_no_process(plain_site):
     process, tag, tmp = start(plain_site, "-p", "no:cacheprovider")
     out, _ = process.communicate(timeout=600)
     assert process.returncode == 0, out
-    assert "1 page(s) run, snippets process started, build run" in out, out
+    assert "1 page(s) run, snippets process started, JAX process started, build run" in out, out
     assert_nothing_left(tag, tmp)
 
 
@@ -143,11 +148,12 @@ def test_ctrl_c_leaves_no_folder_and_no_process(plain_site):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         commands = [" ".join(p.cmdline()) for p in tagged(tag)]
-        if any("run-snippets" in c for c in commands) and any("ipykernel" in c for c in commands):
+        lanes = ("run-snippets", "keras_a_medida.backends run", "ipykernel")
+        if all(any(lane in c for c in commands) for lane in lanes):
             break
         time.sleep(0.2)
     else:
-        pytest.fail(f"the run never started its kernel and snippets process: {commands}")
+        pytest.fail(f"the run never started its kernel and snippets processes: {commands}")
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=120)
     assert "KeyboardInterrupt" in out, out
@@ -167,7 +173,7 @@ def test_ctrl_c_leaves_no_folder_and_no_process(plain_site):
 def test_only_what_is_selected_starts(plain_site, args, pages):
     code, out, summary = run(plain_site, "-p", "no:cacheprovider", *args)
     assert code == 0, out
-    assert summary == (pages, "not started", "not run"), out
+    assert summary == (pages, "not started", "not started", "not run"), out
 
 
 def test_last_failed_reruns_only_the_failed_test(plain_site):
@@ -177,7 +183,7 @@ def test_last_failed_reruns_only_the_failed_test(plain_site):
     assert code == 1, out
     code, out, summary = run(plain_site, "--lf")
     assert code == 0 and "1 passed" in out, out
-    assert summary == (0, "not started", "not run"), out
+    assert summary == (0, "not started", "not started", "not run"), out
 
 
 def test_update_outputs_rewrites_both_languages_then_the_run_passes(plain_site):

@@ -3,7 +3,7 @@
 Every snippets module runs as a script on TensorFlow (the suite's ``snippets`` job). A
 module that does not say ``# keras-a-medida: needs-tensorflow`` runs again under
 ``KERAS_BACKEND=jax``: all of them in one extra process (see
-[start_run][keras_a_medida.backends.start_run]), with Keras's state reset between them as
+[run_command][keras_a_medida.backends.run_command]), with Keras's state reset between them as
 [keras_a_medida.runner][] does for TensorFlow. It must print what it prints on TensorFlow,
 except where a page declares what JAX prints instead: a ``text`` fence right behind
 ``<!--keras-a-medida:jax-output-->``, after the block's TensorFlow output (see
@@ -266,40 +266,39 @@ def versions() -> dict[str, str]:
     return found
 
 
-def start_run(modules: list[Path], backend: str, root: Path) -> tuple[subprocess.Popen, Path]:
-    """Start one process that runs ``modules`` as scripts under ``backend``.
-
-    Returns the process and the JSON file it writes; read it with
-    [finish_run][keras_a_medida.backends.finish_run].
-    """
-    out = Path(tempfile.mkdtemp(prefix=f"kam-{backend}-")) / "results.json"
+def run_command(modules: list[Path], backend: str) -> tuple[list[str], dict]:
+    """The command (add ``--json FILE``) and environment that run ``modules`` under ``backend``."""
     env = dict(os.environ, KERAS_BACKEND=backend)
     src = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "keras_a_medida.backends", "run", "--json", str(out)]
-    process = subprocess.Popen(
-        [*command, "--backend", backend, *map(str, modules)],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    return process, out
+    command = [sys.executable, "-m", "keras_a_medida.backends", "run", "--backend", backend]
+    return [*command, *map(str, modules)], env
 
 
-def finish_run(process: subprocess.Popen, out: Path, timeout: float = 1800) -> dict:
-    """Wait for a run and return ``{"backend", "versions", "seconds", "modules": {...}}``.
+def run_modules(modules: list[Path], backend: str, root: Path, timeout: float = 1800) -> dict:
+    """Run ``modules`` under ``backend`` in one process.
 
-    Each module maps to ``{"ok", "stdout", "error", "seconds"}``.
+    Returns ``{"backend", "versions", "seconds", "modules": {...}}``; each module maps to
+    ``{"ok", "stdout", "error", "seconds"}``.
 
     Raises:
         RuntimeError: When the process wrote no results (its log is in the message).
     """
-    log, _ = process.communicate(timeout=timeout)
-    if not out.is_file():
-        raise RuntimeError(f"the run wrote no results (exit {process.returncode}):\n{log}")
-    return json.loads(out.read_text(encoding="utf-8"))
+    command, env = run_command(modules, backend)
+    with tempfile.TemporaryDirectory(prefix=f"kam-{backend}-") as folder:
+        out = Path(folder) / "results.json"
+        done = subprocess.run(
+            [*command, "--json", str(out)],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+        )
+        if not out.is_file():
+            raise RuntimeError(f"the run wrote no results (exit {done.returncode}):\n{done.stdout}")
+        return json.loads(out.read_text(encoding="utf-8"))
 
 
 class _WithoutTensorFlow:
@@ -406,7 +405,7 @@ def record(
     Args:
         site: The site configuration.
         tensorflow: Per module, the TensorFlow result (``ok``, ``stdout``).
-        jax: The JAX run, as [finish_run][keras_a_medida.backends.finish_run] returns it.
+        jax: The JAX run, as [run_modules][keras_a_medida.backends.run_modules] returns it.
         declared: The JAX outputs the pages declare.
         date: The run's date, ``YYYY-MM-DD``.
     """
@@ -458,11 +457,12 @@ def write(root: Path) -> int:
     from .config import load_site_config
 
     site = load_site_config(root)
-    runs = {
-        "tensorflow": start_run(snippet_modules(site), "tensorflow", site.root),
-        "jax": start_run(jax_modules(site), "jax", site.root),
-    }
-    results = {name: finish_run(*run) for name, run in runs.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    runs = {"tensorflow": snippet_modules(site), "jax": jax_modules(site)}
+    with ThreadPoolExecutor(2) as pool:  # two processes, one per backend, side by side
+        futures = {b: pool.submit(run_modules, m, b, site.root) for b, m in runs.items()}
+    results = {backend: future.result() for backend, future in futures.items()}
     today = datetime.date.today().isoformat()
     data = record(
         site, results["tensorflow"]["modules"], results["jax"], declared_outputs(site), today
@@ -493,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("write", help=f"run both backends and rewrite {DATA_FILE}")
     run = sub.add_parser("run", help="run modules as scripts in this process")
-    run.add_argument("modules", nargs="+")
+    run.add_argument("modules", nargs="*")
     run.add_argument("--backend", required=True, choices=BACKENDS)
     run.add_argument("--json", required=True, help="write the results to this file")
     args = parser.parse_args(argv)

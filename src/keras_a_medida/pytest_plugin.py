@@ -7,11 +7,12 @@ Jupyter kernel that every page shares (reset between pages); each item then comp
 block's output with the page. A Spanish page whose blocks equal its English twin's is not
 run again: its one item checks that they are still equal.
 
-Everything follows pytest's own order and selection. Two session fixtures give the tests
-the slow results: ``snippet_results`` (every snippets module run as a script, in a
-process started when collection ends if a selected test asks for it) and ``built_site``
-(``mkdocs build --strict``, run when a test first asks for it). The kernel, that process
-and every temporary folder end with the session.
+Everything follows pytest's own order and selection. Session fixtures give the tests the
+slow results: ``snippet_results`` and ``jax_results`` (every snippets module run as a
+script, on TensorFlow and on JAX, each in a process started when collection ends if a
+selected test asks for it, so both run beside the pages) and ``built_site`` (``mkdocs
+build --strict``, run when a test first asks for it). The kernel, those processes and
+every temporary folder end with the session.
 """
 
 from __future__ import annotations
@@ -44,8 +45,7 @@ class _Session:
 
     temp: Path | None = None  # our own basetemp, removed at the end
     kernel: Kernel | None = None
-    snippets: subprocess.Popen | None = None
-    snippets_out: Path | None = None
+    lanes: dict[str, tuple[subprocess.Popen, Path]] = field(default_factory=dict)
     pages_run: int = 0
     built: bool = False
     updates: dict[Path, dict[int, str]] = field(default_factory=dict)
@@ -253,35 +253,63 @@ def built_site(request, tmp_path_factory) -> Build:
     return Build(result.returncode, result.stdout + result.stderr, site_dir)
 
 
-def pytest_collection_finish(session):
-    """Start the snippets process if a selected test needs ``snippet_results``.
+def _lane_commands(root: Path) -> dict[str, tuple[list[str], dict | None]]:
+    """The processes that run beside the pages: fixture name -> (command, environment)."""
+    from . import backends
 
-    It runs beside the pages (two cores, two long lanes); deselected tests start nothing.
+    jax = backends.run_command(backends.jax_modules(load_site_config(root)), "jax")
+    return {
+        "snippet_results": ([sys.executable, "-m", "keras_a_medida", "run-snippets"], None),
+        "jax_results": jax,
+    }
+
+
+def pytest_collection_finish(session):
+    """Start the snippets processes (TensorFlow, JAX) that the selected tests need.
+
+    They run beside the pages (two cores, the kernel and these lanes); deselected tests
+    start nothing.
     """
-    if not any("snippet_results" in getattr(i, "fixturenames", ()) for i in session.items):
-        return
+    wanted = {f for item in session.items for f in getattr(item, "fixturenames", ())}
     state = session.config.stash[_STATE]
-    state.snippets_out = Path(tempfile.mkdtemp(prefix="snippets-")) / "results.json"
-    state.snippets = subprocess.Popen(
-        [sys.executable, "-m", "keras_a_medida", "run-snippets", "--json", state.snippets_out],
-        cwd=session.config.rootpath,
-        stdout=subprocess.DEVNULL,
-        stderr=(state.snippets_out.parent / "log").open("w"),
-        start_new_session=True,  # its own process group: ended whole at the session's end
-    )
+    for name, (command, env) in _lane_commands(session.config.rootpath).items():
+        if name not in wanted:
+            continue
+        out = Path(tempfile.mkdtemp(prefix=f"{name}-")) / "results.json"
+        process = subprocess.Popen(
+            [*command, "--json", str(out)],
+            cwd=session.config.rootpath,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(out.parent / "log").open("w"),
+            start_new_session=True,  # its own process group: ended whole at the session's end
+        )
+        state.lanes[name] = (process, out)
+
+
+def _lane_results(request, name: str) -> dict:
+    """Wait for the lane that ``name`` stands for and read what it wrote."""
+    lane = request.config.stash[_STATE].lanes.get(name)
+    if lane is None:
+        pytest.fail(f"the {name} process was not started (no selected test asked for it)")
+    process, out = lane
+    process.wait(timeout=1800)
+    if not out.is_file():
+        log = (out.parent / "log").read_text(errors="replace")
+        pytest.fail(f"the {name} process wrote no results:\n" + log[-4000:])
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
 def snippet_results(request) -> dict:
     """Each snippets module's result as a script: ``{module: {"ok", "error", "seconds"}}``."""
-    state = request.config.stash[_STATE]
-    if state.snippets is None:
-        pytest.fail("the snippets process was not started (no selected test asked for it)")
-    state.snippets.wait(timeout=1800)
-    if not state.snippets_out.is_file():
-        log = (state.snippets_out.parent / "log").read_text(errors="replace")
-        pytest.fail("the snippets process wrote no results:\n" + log[-4000:])
-    return json.loads(state.snippets_out.read_text(encoding="utf-8"))
+    return _lane_results(request, "snippet_results")
+
+
+@pytest.fixture(scope="session")
+def jax_results(request) -> dict:
+    """The JAX run: ``{"backend", "versions", "seconds", "modules": {module: {...}}}``."""
+    return _lane_results(request, "jax_results")
 
 
 @pytest.fixture
@@ -291,17 +319,19 @@ def site_config(request):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """Say what the run started: pages run, the snippets process, the build."""
+    """Say what the run started: pages run, the snippets processes, the build."""
     state = config.stash[_STATE]
-    snippets = "started" if state.snippets is not None else "not started"
+    snippets = "started" if "snippet_results" in state.lanes else "not started"
+    jax = "started" if "jax_results" in state.lanes else "not started"
     built = "run" if state.built else "not run"
     terminalreporter.write_line(
-        f"keras-a-medida: {state.pages_run} page(s) run, snippets process {snippets}, build {built}"
+        f"keras-a-medida: {state.pages_run} page(s) run, snippets process {snippets}, "
+        f"JAX process {jax}, build {built}"
     )
 
 
 def pytest_sessionfinish(session):
-    """Write the updated outputs; end the kernel and the snippets process."""
+    """Write the updated outputs; end the kernel and the snippets processes."""
     state = session.config.stash[_STATE]
     if state.updates:
         from .outputs import write_outputs
@@ -309,9 +339,10 @@ def pytest_sessionfinish(session):
         site = load_site_config(session.config.rootpath)
         for path in write_outputs(site, state.updates):
             print(f"\nkeras-a-medida: updated the outputs of {path}")
-    if state.snippets is not None and state.snippets.poll() is None:
-        os.killpg(state.snippets.pid, signal.SIGKILL)
-        state.snippets.wait()
+    for process, _ in state.lanes.values():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     if state.kernel is not None:
         state.kernel.shutdown()
         state.kernel = None
