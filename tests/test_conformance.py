@@ -29,7 +29,10 @@ the same numbers::
 A recipe without a directive fails the test: nothing is skipped in silence.
 
 The situations: targets of shape (batch, 1) and (batch,), sample_weight, fit() and
-evaluate(), mixed_float16, and a .keras save/load round trip. A failure names the file,
+evaluate(), mixed_float16, and a .keras save/load round trip; for a layer, also
+predict() in graph mode with a smaller last batch, which TensorFlow traces with an
+unknown batch size (``ref(..., eager=True)`` declares a layer meant to run only with
+``run_eagerly=True``). A failure names the file,
 the section, the recipe and the situation.
 """
 
@@ -542,6 +545,15 @@ def check_layer(recipe, s):
             atol=1e-2,
         )
 
+    def predict_uneven():  # TensorFlow traces the second batch with an unknown size
+        model = build()
+        model.run_eagerly = spec.options.get("eager", False)  # ref(..., eager=True)
+        got = model.predict(x, batch_size=3, verbose=0)
+        want = np.concatenate(
+            [ops.convert_to_numpy(model(x[:3])), ops.convert_to_numpy(model(x[3:]))]
+        )
+        close(got, want, "predict() outputs")
+
     def fit():
         model = build()
         target = np.zeros_like(ops.convert_to_numpy(model(x)))
@@ -559,6 +571,7 @@ def check_layer(recipe, s):
         assert copy.get_config() == layer.get_config(), "from_config(get_config())"
 
     s("call on a batch", call)
+    s("predict() in graph mode, batches of 3 and 1", predict_uneven)
     s("fit()", fit)
     s("under mixed_float16", mixed)
     s("save/load round trip", round_trip)
