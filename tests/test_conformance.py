@@ -18,11 +18,21 @@ The left side builds the recipe (evaluated again for every situation), the right
 its built-in twin or, with ``ref(...)``, a NumPy reference; ``pending(reason)`` records a
 recipe whose twin is still to be written, and every run lists it as skipped with its
 reason. ``[kind]`` names the role of
-a function (loss, metric, activation, initializer, regularizer, constraint). A recipe
-without a directive fails the test: nothing is skipped in silence.
+a function (loss, metric, activation, initializer, regularizer, constraint, aligner),
+or ``[fit]`` for a Model class whose own train_step(), test_step() or compute_loss()
+replaces Keras's: its twin is a class too, usually ``keras.Model``, and both are built
+on the same Functional graph and compiled alike, so that fit() and evaluate() must log
+the same numbers::
+
+    # conformance[fit]: StepModel ~ keras.Model
+
+A recipe without a directive fails the test: nothing is skipped in silence.
 
 The situations: targets of shape (batch, 1) and (batch,), sample_weight, fit() and
-evaluate(), mixed_float16, and a .keras save/load round trip. A failure names the file,
+evaluate(), mixed_float16, and a .keras save/load round trip; for a layer, also
+predict() in graph mode with a smaller last batch, which TensorFlow traces with an
+unknown batch size (``ref(..., eager=True)`` declares a layer meant to run only with
+``run_eagerly=True``). A failure names the file,
 the section, the recipe and the situation.
 """
 
@@ -307,6 +317,19 @@ def save_and_load(model, recipe, custom=None):
     return reloaded
 
 
+def two_epochs(model, x, y, sample_weight=None):
+    """fit() for two epochs of two batches, validating on the first five samples."""
+    return model.fit(
+        x,
+        y,
+        sample_weight=sample_weight,
+        batch_size=4,
+        epochs=2,
+        validation_data=(x[:5], y[:5]),
+        verbose=0,
+    )
+
+
 def metric_value(results):
     (name,) = [k for k in results if k != "loss"]
     return results[name]
@@ -433,15 +456,7 @@ def check_metric(recipe, s):
         model.compile(
             optimizer=keras.optimizers.SGD(0.0), loss="mse", run_eagerly=eager, **{key: [metric]}
         )
-        history = model.fit(
-            x,
-            y,
-            sample_weight=w if weighted else None,
-            batch_size=4,
-            epochs=2,
-            validation_data=(x[:5], y[:5]),
-            verbose=0,
-        )
+        history = two_epochs(model, x, y, w if weighted else None)
         values = [v for k, v in history.history.items() if "loss" not in k]
         results = model.evaluate(x, y, verbose=0, return_dict=True)
         return model, [value for pair in values for value in pair] + [metric_value(results)]
@@ -530,6 +545,15 @@ def check_layer(recipe, s):
             atol=1e-2,
         )
 
+    def predict_uneven():  # TensorFlow traces the second batch with an unknown size
+        model = build()
+        model.run_eagerly = spec.options.get("eager", False)  # ref(..., eager=True)
+        got = model.predict(x, batch_size=3, verbose=0)
+        want = np.concatenate(
+            [ops.convert_to_numpy(model(x[:3])), ops.convert_to_numpy(model(x[3:]))]
+        )
+        close(got, want, "predict() outputs")
+
     def fit():
         model = build()
         target = np.zeros_like(ops.convert_to_numpy(model(x)))
@@ -547,6 +571,7 @@ def check_layer(recipe, s):
         assert copy.get_config() == layer.get_config(), "from_config(get_config())"
 
     s("call on a batch", call)
+    s("predict() in graph mode, batches of 3 and 1", predict_uneven)
     s("fit()", fit)
     s("under mixed_float16", mixed)
     s("save/load round trip", round_trip)
@@ -721,17 +746,22 @@ def check_optimizer(recipe, s):
 
 
 def check_aligner(recipe, s):
-    """A helper that aligns y_true with y_pred must agree with Keras' own."""
+    """A helper that aligns y_true with y_pred must agree with Keras' own.
+
+    ``ref(twin, casts=False)`` declares one that aligns the ranks only (its callers cast):
+    it then receives y_true already in y_pred's dtype.
+    """
     shapes = [((4,), (4, 1)), ((4, 1), (4,)), ((4, 1), (4, 1)), ((4,), (4,)), ((4, 2), (4, 2))]
+    declared = recipe.twin()
+    casts = not isinstance(declared, Ref) or declared.options.get("casts", True)
 
     def same(dtype):
         for true_shape, pred_shape in shapes:
-            y_true = np.ones(true_shape, "int32")
+            y_true = np.ones(true_shape, "int32" if casts else dtype)
             y_pred = np.ones(pred_shape, dtype)
             got = recipe.make()(y_true, y_pred)
-            want = recipe.twin()(
-                ops.cast(y_true, dtype), ops.convert_to_tensor(y_pred, dtype=dtype)
-            )
+            twin = declared.fn if isinstance(declared, Ref) else declared
+            want = twin(ops.cast(y_true, dtype), ops.convert_to_tensor(y_pred, dtype=dtype))
             for a, b in zip(got, want, strict=True):
                 assert tuple(a.shape) == tuple(b.shape), f"{true_shape}, {pred_shape}"
                 assert keras.backend.standardize_dtype(a.dtype) == dtype, a.dtype
@@ -740,8 +770,84 @@ def check_aligner(recipe, s):
     s("shapes, float16", lambda: same("float16"))
 
 
+def check_fit(recipe, s):
+    """A Model class with its own train_step()/test_step()/compute_loss().
+
+    Both sides of the directive are classes (``ref(cls, dense={...})`` adds keyword
+    arguments to the twin's Dense layer). Each wraps the same Functional graph, one
+    Dense(1) with fixed weights, compiled alike; fit() and evaluate() must log the same.
+    """
+    x, y1, w = data()
+    twin = recipe.twin()
+    spec = twin if isinstance(twin, Ref) else Ref(twin)
+
+    def build(cls, policy="float32", eager=False, dense=None):
+        keras.config.set_dtype_policy(policy)
+        keras.utils.set_random_seed(0)
+        inputs = keras.Input(shape=(1,))
+        layer = keras.layers.Dense(
+            1,
+            kernel_initializer=keras.initializers.Constant(0.5),
+            bias_initializer=keras.initializers.Constant(0.1),
+            **(dense or {}),
+        )
+        model = cls(inputs, layer(inputs))
+        model.compile(
+            optimizer=keras.optimizers.SGD(0.05),
+            loss="mse",
+            metrics=["mae"],
+            weighted_metrics=["mse"],
+            run_eagerly=eager,
+        )
+        return model
+
+    def logged(model, y, weighted):
+        history = two_epochs(model, x, y, w if weighted else None)
+        model.run_eagerly = True  # evaluate() need not trace a second function
+        results = model.evaluate(x, y, sample_weight=w, verbose=0, return_dict=True)
+        logs = {k: v for k, v in history.history.items()}
+        logs.update({f"evaluate {k}": [v] for k, v in results.items()})
+        return logs
+
+    def same(got, want, rtol=RTOL, atol=ATOL):
+        assert sorted(got) == sorted(want), f"logged {sorted(got)} != twin's {sorted(want)}"
+        for key in want:
+            close(got[key], want[key], key, rtol, atol)
+
+    fitted = {}
+
+    def fit(y, policy="float32", weighted=True, eager=False):
+        model = build(recipe.make(), policy, eager)
+        got = logged(model, y, weighted)
+        fitted[policy] = model
+        key = ("fit", recipe.twin_src, y.ndim, policy, weighted)
+        want = memo(
+            key,
+            lambda: logged(build(spec.fn, policy, True, spec.options.get("dense")), y, weighted),
+        )
+        same(got, want, *HALF if policy != "float32" else ())
+
+    def round_trip():
+        model = fitted["float32"]
+        reloaded = save_and_load(model, recipe)
+        assert type(reloaded) is recipe.make(), f"reloaded as {type(reloaded).__name__}"
+        more = [
+            m.fit(x, y1, sample_weight=w, epochs=1, verbose=0).history for m in (model, reloaded)
+        ]
+        same(*more)
+
+    s(
+        "fit()/evaluate() in graph mode, targets (batch,), sample_weight",
+        lambda: fit(y1),
+    )
+    s("fit()/evaluate(), targets (batch, 1)", lambda: fit(y1[:, None], weighted=False, eager=True))
+    s("fit() under mixed_float16", lambda: fit(y1, "mixed_float16", eager=True))
+    s("save/load round trip", round_trip)
+
+
 CHECKS = {
     "aligner": check_aligner,
+    "fit": check_fit,
     "loss": check_loss,
     "metric": check_metric,
     "layer": check_layer,

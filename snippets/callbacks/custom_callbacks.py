@@ -65,7 +65,8 @@ new_model().fit(
 )
 print(" > ".join(order.calls))
 # --8<-- [end:order]
-# conformance: huber_2 ~ pending(issue 16: twin not yet declared)
+# conformance[metric]: huber_2 ~
+#     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
 assert order.calls.index("test_end") < order.calls.index("epoch_end 0")
 assert len(order.calls) == 5
 

@@ -42,6 +42,6 @@ with warnings.catch_warnings():
 print("used:", keras.ops.convert_to_numpy(model.used.kernel).tolist())
 print("unused:", keras.ops.convert_to_numpy(model.unused.kernel).tolist())
 # --8<-- [end:fit-unused]
-# conformance: TwoHeads ~ pending(issue 16: twin not yet declared)
+# conformance: TwoHeads() ~ ref(lambda x, w: x @ w[0], input_shape=(1,))
 unused = float(keras.ops.convert_to_numpy(model.unused.kernel)[0, 0])
 assert unused == (-1.0 if keras.backend.backend() == "tensorflow" else 0.0)

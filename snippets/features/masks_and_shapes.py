@@ -13,7 +13,7 @@ import keras
 import numpy as np
 
 
-class Double(keras.layers.Layer):
+class BrokenDouble(keras.layers.Layer):
     """2 * inputs; element-wise, so a mask could pass through unchanged."""
 
     def call(self, inputs):
@@ -25,16 +25,15 @@ embed = keras.layers.Embedding(5, 2, mask_zero=True)
 print(embed.compute_mask(tokens).numpy().tolist())
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    doubled = Double()(embed(tokens))
+    doubled = BrokenDouble()(embed(tokens))
 print(getattr(doubled, "_keras_mask", None))
 warning = caught[-1]
 print(f"{warning.category.__name__}: {str(warning.message).split('. ')[1]}")
 # --8<-- [end:mask-dropped]
-# conformance: Double ~ pending(issue 16: twin not yet declared)
 
 
 # --8<-- [start:supports-masking]
-class Double(Double):
+class Double(BrokenDouble):
     """The same layer, declaring that the mask passes through."""
 
     def __init__(self, **kwargs):
@@ -45,7 +44,7 @@ class Double(Double):
 mask = Double()(embed(tokens))._keras_mask
 print(mask.numpy().tolist())
 # --8<-- [end:supports-masking]
-# conformance: Double ~ pending(issue 16: twin not yet declared)
+# conformance: Double() ~ ref(lambda x: 2.0 * x)
 assert mask.numpy().tolist() == [[True, True, False, False]]
 
 
@@ -67,11 +66,11 @@ class DropFirst(keras.layers.Layer):
 out = DropFirst()(embed(tokens))
 print(tuple(out.shape), out._keras_mask.numpy().tolist())
 # --8<-- [end:compute-mask]
-# conformance: DropFirst ~ pending(issue 16: twin not yet declared)
+# conformance: DropFirst() ~ ref(lambda x: x[:, 1:], input_shape=(3, 2))
 
 
 # --8<-- [start:unbuilt-state]
-class Project(keras.layers.Layer):
+class BrokenProject(keras.layers.Layer):
     """A Dense sublayer, scaled by one over the batch size."""
 
     def __init__(self, units, **kwargs):
@@ -85,7 +84,7 @@ class Project(keras.layers.Layer):
 
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    layer = Project(3)
+    layer = BrokenProject(3)
     try:
         keras.Sequential([keras.Input((4,)), layer])
     except TypeError as error:
@@ -97,12 +96,11 @@ text = str(warning.message).partition("' ")[2]  # without the layer name
 print(f"{warning.category.__name__}: {text.split('. ')[0]}")
 print(layer.built, layer.dense.built)
 # --8<-- [end:unbuilt-state]
-# conformance: Project ~ pending(issue 16: twin not yet declared)
 
 
 # --8<-- [start:output-shape]
-class Project(Project):
-    """Project with a build() and an output shape Keras can read."""
+class Project(BrokenProject):
+    """BrokenProject with a build() and an output shape Keras can read."""
 
     def build(self, input_shape):
         self.dense.build(input_shape)
@@ -110,10 +108,35 @@ class Project(Project):
     def compute_output_shape(self, input_shape):
         return self.dense.compute_output_shape(input_shape)
 
+    def call(self, inputs):
+        batch = keras.ops.shape(inputs)[0]  # (1)!
+        return self.dense(inputs) / keras.ops.cast(batch, self.compute_dtype)
+
 
 model = keras.Sequential([keras.Input((4,)), Project(3)])
 print(model.output_shape, len(model.weights))
 print(tuple(model(np.ones((2, 4))).shape))
 # --8<-- [end:output-shape]
-# conformance: Project ~ pending(issue 16: twin not yet declared)
+# conformance: Project(3) ~ ref(
+#     lambda x, w: (x @ w[0] + w[1]) / len(x), input_shape=(4,)
+#     )
 assert len(model.weights) == 2
+
+# Not shown: with BrokenProject's call(), a compiled fit() whose last batch
+# is smaller fails on TensorFlow, which traces that batch with an unknown size.
+
+
+class BrokenIntProject(Project):
+    call = BrokenProject.call
+
+
+for layer_class in [BrokenIntProject, Project]:
+    fitted = keras.Sequential([keras.Input((4,)), layer_class(3)])
+    fitted.compile(optimizer="sgd", loss="mse")
+    try:
+        fitted.fit(np.ones((5, 4)), np.ones((5, 3)), batch_size=2, verbose=0)
+        failed = False
+    except TypeError:
+        failed = True
+    tensorflow = keras.backend.backend() == "tensorflow"
+    assert failed == (tensorflow and layer_class is BrokenIntProject)

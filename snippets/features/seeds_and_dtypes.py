@@ -38,7 +38,8 @@ print(np.allclose(first, a(x, training=True)))  # the next draw differs
 print(a(x).numpy().tolist())
 print([v.name for v in a.non_trainable_variables])
 # --8<-- [end:seed-generator]
-# conformance: Jitter ~ pending(issue 16: twin not yet declared)
+# Checked in inference mode, where the noise is off.
+# conformance: Jitter(0.1, seed=7) ~ ref(lambda x: x)
 # Not shown: an integer seed gives the same draw on every call.
 same = [keras.random.normal((3,), seed=3).numpy() for _ in range(2)]
 assert np.allclose(*same)
@@ -64,7 +65,7 @@ layer(np.array([[1.0, 5.0]]), training=True)
 layer(np.array([[9.0, 2.0]]))  # inference: no update
 print(float(layer.peak), layer.trainable_weights, len(layer.weights))
 # --8<-- [end:non-trainable]
-# conformance: RunningMax ~ pending(issue 16: twin not yet declared)
+# conformance: RunningMax() ~ ref(lambda x: x)
 assert float(layer.peak) == 5.0
 # Not shown: trainable = False moves every weight to the non-trainable side.
 dense = keras.layers.Dense(2)
@@ -74,7 +75,7 @@ assert dense.trainable_weights == [] and len(dense.non_trainable_weights) == 2
 
 
 # --8<-- [start:mixed-hardcoded]
-class Offset(keras.layers.Layer):
+class BrokenOffset(keras.layers.Layer):
     """inputs @ kernel + 1, the constant hard-coded as float32."""
 
     def build(self, input_shape):
@@ -87,7 +88,7 @@ class Offset(keras.layers.Layer):
         return ops.matmul(inputs, self.kernel) + one
 
 
-layer = Offset(dtype="mixed_float16")
+layer = BrokenOffset(dtype="mixed_float16")
 print(layer.compute_dtype, layer.variable_dtype)
 try:
     layer(np.ones((1, 3)))
@@ -95,11 +96,10 @@ except Exception as error:  # a TensorFlow error class
     cause = str(error).split("\x1b[1m")[1].split(" [Op")[0]
     print(f"{type(error).__name__}: {cause}")
 # --8<-- [end:mixed-hardcoded]
-# conformance: Offset ~ pending(issue 16: twin not yet declared)
 
 
 # --8<-- [start:mixed-fixed]
-class Offset(Offset):
+class Offset(BrokenOffset):
     """The constant follows the layer's compute dtype."""
 
     def call(self, inputs):
@@ -112,7 +112,7 @@ out = layer(np.ones((1, 3)))
 print(keras.backend.standardize_dtype(out.dtype), layer.kernel.dtype)
 print(out.numpy().tolist())
 # --8<-- [end:mixed-fixed]
-# conformance: Offset ~ pending(issue 16: twin not yet declared)
+# conformance: Offset() ~ ref(lambda x, w: x @ w[0] + 1.0)
 
 # Not shown: the layers of this page survive save/load (seed, peak and
 # the mixed-precision policy included) and train with sample weights.

@@ -13,7 +13,7 @@ import keras
 import numpy as np
 
 
-class Gated(keras.layers.Layer):
+class BrokenGated(keras.layers.Layer):
     """gate * dense(inputs): one weight of its own, one sublayer."""
 
     def __init__(self, units, **kwargs):
@@ -30,13 +30,13 @@ class Gated(keras.layers.Layer):
         return self.gate * self.dense(inputs)
 
 
-class Stack(keras.Model):
+class BrokenStack(keras.Model):
     """A model whose build() builds its block, so summary() works early."""
 
     def __init__(self, units=3, **kwargs):
         super().__init__(**kwargs)
         self.units = units
-        self.block = Gated(units)
+        self.block = BrokenGated(units)
 
     def build(self, input_shape):
         self.block.build(input_shape)
@@ -50,26 +50,24 @@ class Stack(keras.Model):
 
 keras.utils.set_random_seed(0)
 x = np.linspace(-1.0, 1.0, 8).reshape(2, 4)
-model = Stack()
+model = BrokenStack()
 model(x)  # the first call builds the Dense layer inside `call`
 folder = Path(tempfile.mkdtemp())
 model.save(folder / "stack.keras")
 try:
     keras.models.load_model(
-        folder / "stack.keras", custom_objects={"Stack": Stack}
+        folder / "stack.keras", custom_objects={"BrokenStack": BrokenStack}
     )
 except ValueError as error:
     message = str(error)
     print(f"{type(error).__name__}: {message.split('. ')[0]}")  # (2)!
     print(message.splitlines()[2].partition("' ")[2])  # (3)!
 # --8<-- [end:parent-build]
-# conformance: Stack ~ pending(issue 16: twin not yet declared)
-# conformance: Gated ~ pending(issue 16: twin not yet declared)
 assert "could not be loaded" in message
 
 
 # --8<-- [start:parent-build-silent]
-class Checked(keras.layers.Layer):
+class BrokenChecked(keras.layers.Layer):
     """2 * dense(inputs); build() only checks the input shape."""
 
     def __init__(self, units, **kwargs):
@@ -84,38 +82,37 @@ class Checked(keras.layers.Layer):
         return 2.0 * self.dense(inputs)
 
 
-class CheckedStack(Stack):
-    """Stack, holding a Checked block: no weight outside the Dense layer."""
+class BrokenCheckedStack(BrokenStack):
+    """Holds a BrokenChecked block: no weight outside the Dense layer."""
 
     def __init__(self, units=3, **kwargs):
         super().__init__(units, **kwargs)
-        self.block = Checked(units)
+        self.block = BrokenChecked(units)
 
 
-model = CheckedStack()
+model = BrokenCheckedStack()
 model(x)
 model.save(folder / "checked.keras")
 reloaded = keras.models.load_model(
-    folder / "checked.keras", custom_objects={"CheckedStack": CheckedStack}
+    folder / "checked.keras",
+    custom_objects={"BrokenCheckedStack": BrokenCheckedStack},
 )
 print(reloaded.block.dense.built)
 print(np.allclose(reloaded(x), model(x)))  # (1)!
 # --8<-- [end:parent-build-silent]
-# conformance: CheckedStack ~ pending(issue 16: twin not yet declared)
-# conformance: Checked ~ pending(issue 16: twin not yet declared)
 assert not np.allclose(reloaded(x), model(x))
 
 
 # --8<-- [start:build-children]
-class Gated(Gated):
-    """Gated with a build() that creates ALL of its state."""
+class Gated(BrokenGated):
+    """BrokenGated with a build() that creates ALL of its state."""
 
     def build(self, input_shape):
         super().build(input_shape)
         self.dense.build(input_shape)  # (1)!
 
 
-class Stack(Stack):
+class Stack(BrokenStack):
     """The same model, now holding the fixed Gated."""
 
     def __init__(self, units=3, **kwargs):
@@ -132,13 +129,17 @@ reloaded = keras.models.load_model(
 print([w.name for w in reloaded.weights])
 print(np.allclose(reloaded(x), model(x)))
 # --8<-- [end:build-children]
-# conformance: Stack ~ pending(issue 16: twin not yet declared)
-# conformance: Gated ~ pending(issue 16: twin not yet declared)
+# conformance: Stack() ~ ref(
+#     lambda x, w: w[0] * (x @ w[1] + w[2]), input_shape=(4,)
+#     )
+# conformance: Gated(3) ~ ref(
+#     lambda x, w: w[0] * (x @ w[1] + w[2]), input_shape=(4,)
+#     )
 assert len(reloaded.weights) == 3
 
 
 # --8<-- [start:list-shape]
-class Widen(keras.layers.Layer):
+class BrokenWiden(keras.layers.Layer):
     """Append `extra` learned columns to the inputs."""
 
     def __init__(self, extra, **kwargs):
@@ -156,23 +157,22 @@ class Widen(keras.layers.Layer):
         return keras.ops.concatenate([inputs, columns], axis=-1)
 
 
-model = keras.Sequential([keras.Input((4,)), Widen(2)])
+model = keras.Sequential([keras.Input((4,)), BrokenWiden(2)])
 model.save(folder / "widen.keras")
 try:
     keras.models.load_model(
-        folder / "widen.keras", custom_objects={"Widen": Widen}
+        folder / "widen.keras", custom_objects={"BrokenWiden": BrokenWiden}
     )
 except TypeError as error:
     message = str(error)
     print(f"{type(error).__name__}: {message.split('. ')[0]}")
     print(message.rpartition("Exception encountered: ")[2])
 # --8<-- [end:list-shape]
-# conformance: Widen ~ pending(issue 16: twin not yet declared)
 assert "concatenate list" in message
 
 
 # --8<-- [start:list-shape-fix]
-class Widen(Widen):
+class Widen(BrokenWiden):
     """The same layer; build() accepts a tuple or a list."""
 
     def build(self, input_shape):
@@ -186,7 +186,10 @@ reloaded = keras.models.load_model(
 )
 print(reloaded.output_shape)
 # --8<-- [end:list-shape-fix]
-# conformance: Widen ~ pending(issue 16: twin not yet declared)
+# conformance: Widen(2) ~ ref(
+#     lambda x, w: np.concatenate([x, np.broadcast_to(w[0], (len(x), 2))], -1),
+#     input_shape=(4,),
+#     )
 
 # --8<-- [start:hooks]
 model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])

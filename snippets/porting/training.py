@@ -65,7 +65,7 @@ history = model.fit(np.full((4, 2), 3.0), np.zeros((4, 2)), verbose=0)
 print(model.run_eagerly, round(history.history["loss"][0], 4))
 # --8<-- [end:dynamic-fix]
 # conformance: PeakNormalize() ~
-#     ref(lambda x: x / max(1.0, np.abs(x).max()))
+#     ref(lambda x: x / max(1.0, np.abs(x).max()), eager=True)
 graph_model = keras.Sequential([keras.Input(shape=(2,)), PeakNormalize()])
 graph_model.compile(optimizer="sgd", loss="mse")  # run_eagerly=False
 try:

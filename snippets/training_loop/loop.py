@@ -90,8 +90,12 @@ class HuberMetric(keras.metrics.Metric):
 # conformance: HuberMetric(2.0) ~
 #     keras.metrics.MeanMetricWrapper(keras.losses.huber, delta=2.0)
 # conformance: HuberLoss(threshold=2.0) ~ keras.losses.Huber(delta=2.0)
-# conformance: huber ~ pending(issue 16: twin not yet declared)
-# conformance: align_ranks ~ pending(issue 16: twin not yet declared)
+# conformance[loss]: keras.src.losses.losses.LossFunctionWrapper(
+#     huber, threshold=2.0
+#     ) ~ keras.losses.Huber(delta=2.0)
+# conformance[aligner]: align_ranks ~ ref(
+#     keras.src.losses.loss.squeeze_or_expand_to_same_rank, casts=False
+#     )
 
 y4 = np.array([0.5, 1.5, 2.5, 10.0])  # 1-D targets
 zeros = np.zeros((4, 1))  # what a model with one output returns
