@@ -113,7 +113,7 @@ def check_tensorflow_markers(site: SiteConfig) -> list:
     from .checks import Problem
 
     problems = []
-    for module in snippet_modules(site):
+    for module in site.snippet_modules():
         line = tensorflow_use(module)
         if line and not needs_tensorflow(module):
             problems.append(
@@ -129,14 +129,9 @@ def check_tensorflow_markers(site: SiteConfig) -> list:
     return problems
 
 
-def snippet_modules(site: SiteConfig) -> list[Path]:
-    """Every module under the site's snippets folders, sorted."""
-    return sorted(p for base in site.snippets_dirs for p in base.rglob("*.py"))
-
-
 def jax_modules(site: SiteConfig) -> list[Path]:
     """The snippets modules the JAX run covers: all but those marked for TensorFlow."""
-    return [m for m in snippet_modules(site) if not needs_tensorflow(m)]
+    return [m for m in site.snippet_modules() if not needs_tensorflow(m)]
 
 
 # --- what pages declare for JAX ----------------------------------------------------
@@ -411,7 +406,7 @@ def record(
         date: The run's date, ``YYYY-MM-DD``.
     """
     modules = {}
-    for path in snippet_modules(site):
+    for path in site.snippet_modules():
         rel = path.relative_to(site.root).as_posix()
         passed = []
         if tensorflow.get(rel, {}).get("ok"):
@@ -459,7 +454,7 @@ def write(root: Path) -> int:
 
     site = load_site_config(root)
     runs = {
-        "tensorflow": start_run(snippet_modules(site), "tensorflow", site.root),
+        "tensorflow": start_run(site.snippet_modules(), "tensorflow", site.root),
         "jax": start_run(jax_modules(site), "jax", site.root),
     }
     results = {name: finish_run(*run) for name, run in runs.items()}

@@ -28,7 +28,6 @@ from .pages import (
     page_plan,
     read_blocks,
     snippet_sections,
-    twin,
 )
 
 
@@ -87,25 +86,25 @@ class Site:
                 self._blocks[page] = []
         return self._blocks[page]
 
+    def twin(self, page: Path, lang: str) -> Path:
+        """The path of ``page``'s twin in ``lang`` (which may not exist)."""
+        return Page.of(page, self.config).twin(lang).path
+
     def pairs(self):
         """``(page, twin)`` for each default-language page and each other language."""
-        default = self.config.default_language
-        for page in self.pages[default]:
+        for page in self.pages[self.config.default_language]:
             for lang in self.config.languages[1:]:
-                yield page, twin(page, self.config, lang)
+                yield page, self.twin(page, lang)
 
 
 def check_twins(site: Site) -> list[Problem]:
     """Every page exists in every language, path for path."""
     problems = []
-    langs = site.config.languages
-    for lang in langs:
-        for page in site.pages[lang]:
-            for other in langs:
-                if other == lang:
-                    continue
-                mirror = twin(page, site.config, other)
-                if not mirror.is_file():
+    for lang, pages in site.pages.items():
+        for page in pages:
+            for other in site.config.languages:
+                mirror = site.twin(page, other)
+                if other != lang and not mirror.is_file():
                     problems.append(
                         Problem(
                             site.rel(page),
@@ -175,38 +174,38 @@ def check_snippets_shown(site: Site) -> list[Problem]:
                 shown.update((inc.path, inc.section) for inc in block.includes)
     shown_files = {path for path, _ in shown}
     problems = []
-    for base in site.config.snippets_dirs:
-        for module in sorted(base.rglob("*.py")):
-            rel = site.rel(module)
-            sections = snippet_sections(module)
-            if rel not in shown_files:
+    for module in site.config.snippet_modules():
+        rel = site.rel(module)
+        if rel not in shown_files:
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "snippets module is not shown on any page",
+                    "include its sections in a page (both languages) or delete it",
+                )
+            )
+            continue
+        if (rel, None) in shown:
+            continue
+        include = next(
+            module.relative_to(b) for b in site.config.snippets_dirs if module.is_relative_to(b)
+        ).as_posix()
+        for name, line in snippet_sections(module):
+            if (rel, name) not in shown:
                 problems.append(
                     Problem(
                         rel,
-                        1,
-                        "snippets module is not shown on any page",
-                        "include its sections in a page (both languages) or delete it",
+                        line,
+                        f"section '{name}' is not shown on any page",
+                        f'include it with --8<-- "{include}:{name}" or remove its markers',
                     )
                 )
-                continue
-            if (rel, None) in shown:
-                continue
-            for name, line in sections:
-                if (rel, name) not in shown:
-                    problems.append(
-                        Problem(
-                            rel,
-                            line,
-                            f"section '{name}' is not shown on any page",
-                            f'include it with --8<-- "{module.relative_to(base).as_posix()}'
-                            f':{name}" or remove its markers',
-                        )
-                    )
     return problems
 
 
-def _signature(blocks: list[Block]) -> list[tuple]:
-    return [(b.syntax, b.includes, b.expected_output) for b in blocks]
+def _signature(block: Block) -> tuple:
+    return block.syntax, block.includes, block.expected_output
 
 
 def check_twin_includes(site: Site) -> list[Problem]:
@@ -219,7 +218,7 @@ def check_twin_includes(site: Site) -> list[Problem]:
         for index in range(max(len(ours), len(theirs))):
             a = ours[index] if index < len(ours) else None
             b = theirs[index] if index < len(theirs) else None
-            if a and b and _signature([a]) == _signature([b]):
+            if a and b and _signature(a) == _signature(b):
                 continue
             line = b.lineno if b else 1
             expected = (
@@ -249,19 +248,15 @@ def check_twin_includes(site: Site) -> list[Problem]:
 
 def anchor_renderer(config: SiteConfig) -> markdown.Markdown:
     """A Markdown renderer with the site's extensions, for reading heading anchors."""
-    return _markdown(Site(config))
-
-
-def _markdown(site: Site) -> markdown.Markdown:
     names, configs = [], {}
-    for entry in site.config.markdown_extensions:
+    for entry in config.markdown_extensions:
         if isinstance(entry, dict):
             ((name, options),) = entry.items()
             names.append(name)
             configs[name] = dict(options or {})
         else:
             names.append(entry)
-    configs["pymdownx.snippets"] = dict(site.config.snippets_config)
+    configs["pymdownx.snippets"] = dict(config.snippets_config)
     # Anchors do not depend on colours: skip Pygments, the costliest part of rendering.
     configs.setdefault("pymdownx.highlight", {})["use_pygments"] = False
     return markdown.Markdown(extensions=names, extension_configs=configs)
@@ -300,7 +295,7 @@ def _heading_line(page: Path, text: str) -> int:
 
 def check_anchors(site: Site) -> list[Problem]:
     """Twin pages have the same heading anchors, so links work in both languages."""
-    md = _markdown(site)
+    md = anchor_renderer(site.config)
     problems = []
     for page, mirror in site.pairs():
         if not mirror.is_file():
@@ -395,7 +390,7 @@ def check_translations_current(site: Site) -> list[Problem]:
 
 def stamp_translation(mirror: Path, config: SiteConfig) -> str:
     """Record in ``mirror``'s front matter the hash of its source page; return the hash."""
-    source = twin(mirror, config, config.default_language)
+    source = Page.of(mirror, config).twin(config.default_language).path
     digest = content_hash(source)
     text = mirror.read_text(encoding="utf-8")
     line = f"{TRANSLATION_KEY}: {digest}"
@@ -412,9 +407,8 @@ def stamp_translation(mirror: Path, config: SiteConfig) -> str:
 def check_placeholders(site: Site) -> list[Problem]:
     """No ``TODO`` is left in a page, a snippets module or the nav (see ``make new``)."""
     problems = []
-    files = [p for lang in site.config.languages for p in site.pages[lang]]
-    files += [m for base in site.config.snippets_dirs for m in sorted(base.rglob("*.py"))]
-    files.append(site.config.root / "mkdocs.yml")
+    files = [p for pages in site.pages.values() for p in pages]
+    files += [*site.config.snippet_modules(), site.config.root / "mkdocs.yml"]
     for path in files:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if "TODO" in line:

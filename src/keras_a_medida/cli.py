@@ -25,15 +25,9 @@ from .checks import (
     stamp_translation,
 )
 from .config import SiteConfigError, load_site_config
-from .pages import twin
+from .pages import Page
 from .runner import prepare_environment, run_module
 from .scaffold import ScaffoldError, scaffold
-
-
-def snippet_modules(root: Path) -> list[Path]:
-    """Every module under the snippets folders, sorted."""
-    site = load_site_config(root)
-    return sorted(p for base in site.snippets_dirs for p in base.rglob("*.py"))
 
 
 def cmd_check(args) -> int:
@@ -52,7 +46,7 @@ def cmd_run_snippets(args) -> int:
     """``run-snippets``: run modules as scripts; exit 1 if one fails."""
     prepare_environment()
     root = Path(args.root).resolve()
-    modules = [Path(m).resolve() for m in args.modules] or snippet_modules(root)
+    modules = [Path(m).resolve() for m in args.modules] or load_site_config(root).snippet_modules()
     results = {}
     for module in modules:
         rel = module.relative_to(root).as_posix()
@@ -89,7 +83,7 @@ def cmd_translation_diff(args) -> int:
     mirror = Path(args.page).resolve()
     meta, _ = split_front_matter(mirror.read_text(encoding="utf-8"))
     recorded = str(meta.get(TRANSLATION_KEY, ""))
-    source = twin(mirror, site, site.default_language)
+    source = Page.of(mirror, site).twin(site.default_language).path
     rel = source.relative_to(site.root).as_posix()
 
     def git(*words):

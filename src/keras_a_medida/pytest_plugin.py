@@ -32,7 +32,7 @@ import pytest
 
 from .config import load_site_config
 from .kernel import Kernel, run_page
-from .pages import Block, Expander, PageError, page_plan, section_start
+from .pages import Block, Expander, PageError, page_plan, snippet_sections
 from .runner import prepare_environment
 
 prepare_environment()
@@ -149,7 +149,8 @@ def explain(error: str, block: Block, root: Path) -> str:
     lines = _CELL_LINE.findall(error)
     if lines and len(block.includes) == 1 and block.includes[0].section:
         include = block.includes[0]
-        number = section_start(root / include.path, include.section) + int(lines[-1])
+        start = dict(snippet_sections(root / include.path)).get(include.section, 0)
+        number = start + int(lines[-1])
         error += f"\nat {include.path}, line {number}"
     return error
 
