@@ -12,22 +12,16 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
 
-from .checks import (
-    TRANSLATION_KEY,
-    content_hash,
-    run_checks,
-    split_front_matter,
-    stamp_translation,
-)
+from .checks import run_checks
 from .config import SiteConfigError, load_site_config
 from .pages import Page
 from .runner import prepare_environment, run_module
 from .scaffold import ScaffoldError, scaffold
+from .translations import TRANSLATION_KEY, content_hash, split_front_matter, stamp_translation
 
 
 def cmd_check(args) -> int:
@@ -92,12 +86,7 @@ def cmd_translation_diff(args) -> int:
         ).stdout
 
     for commit in git("log", "--format=%H", "--", rel).split():
-        text = git("show", f"{commit}:{rel}")
-        with tempfile.TemporaryDirectory() as folder:
-            scratch = Path(folder) / "page.md"
-            scratch.write_text(text, encoding="utf-8")
-            same = content_hash(scratch) == recorded
-        if same:
+        if content_hash(git("show", f"{commit}:{rel}")) == recorded:
             print(git("diff", commit, "--", rel) or f"{rel}: no change since {commit[:10]}")
             return 0
     print(f"error: no commit of {rel} has hash {recorded!r}", file=sys.stderr)

@@ -1,17 +1,12 @@
 """pytest plugin: each page's python blocks run in page order and their outputs are checked.
 
-Loaded with ``-p keras_a_medida.pytest_plugin`` (see ``pyproject.toml``). Pages under
-``docs/<lang>/`` are collected as test files (``pytest docs/en/index.md`` runs one page),
-one item per python block. A page's first item runs the whole page as its notebook in a
-Jupyter kernel that every page shares (reset between pages); each item then compares its
-block's output with the page. A Spanish page whose blocks equal its English twin's is not
-run again: its one item checks that they are still equal.
-
-Everything follows pytest's own order and selection. Two session fixtures give the tests
-the slow results: ``snippet_results`` (every snippets module run as a script, in a
-process started when collection ends if a selected test asks for it) and ``built_site``
-(``mkdocs build --strict``, run when a test first asks for it). The kernel, that process
-and every temporary folder end with the session.
+Loaded with ``-p keras_a_medida.pytest_plugin`` (``pyproject.toml``); one item per python
+block of each page under ``docs/<lang>/``. A page's first item runs the page as its
+notebook in the kernel every page shares; a Spanish page whose blocks equal its English
+twin's only checks that they still do. Two session fixtures give the slow results:
+``snippet_results`` (a process started when collection ends, if a selected test asks for
+it) and ``built_site`` (``make build``'s command, run when first asked). The kernel, that
+process and every temporary folder end with the session.
 """
 
 from __future__ import annotations
@@ -74,7 +69,7 @@ def pytest_configure(config):
     """
     state = _Session()
     config.stash[_STATE] = state
-    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+    if config.option.basetemp is None:
         state.temp = Path(tempfile.mkdtemp(prefix="kam-pytest-"))
         config.option.basetemp = str(state.temp / "pytest")
         (state.temp / "tmp").mkdir()

@@ -4,7 +4,7 @@ Listed in ``mkdocs.yml`` through ``hooks/extras.py``:
 
 - an "Open in Colab" button beside each notebook link, and on each notebook page
   (see [keras_a_medida.colab][]); the published ``.ipynb`` gets its install cell in
-  [keras_a_medida.mkdocs_hooks.publish_notebooks][];
+  ``hooks/notebooks.py``;
 - ``llms.txt`` and ``llms-full.txt`` per language (``/llms.txt``, ``/es/llms.txt``),
   written by the mkdocs-llmstxt plugin and given here each language's sections;
 - a 404 page per language (``overrides/404.html``): mkdocs-static-i18n writes every
