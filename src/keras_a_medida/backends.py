@@ -318,6 +318,7 @@ class _WithoutTensorFlow:
 def run_here(modules: list[Path], root: Path) -> dict:
     """Run ``modules`` as scripts in this process, on the backend it was started with.
 
+    Each result is ``{"ok", "stdout", "error", "seconds"}``, printed as it comes to stderr.
     On any backend but TensorFlow, TensorFlow cannot be imported (see
     ``_WithoutTensorFlow``).
     """
@@ -338,6 +339,8 @@ def run_here(modules: list[Path], root: Path) -> dict:
             text = "".join(traceback.format_exception(error)).replace(str(root) + "/", "")
             results[rel] = {"ok": False, "stdout": "", "error": text}
         results[rel]["seconds"] = round(time.perf_counter() - began, 3)
+        status = "ok" if results[rel]["ok"] else "FAILED"
+        print(f"{status:6} {results[rel]['seconds']:7.2f}s  {rel}", file=sys.stderr)
     import keras
 
     return {
