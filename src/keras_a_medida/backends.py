@@ -1,21 +1,10 @@
 """Which Keras backends each snippets module is tested on, and the record pages show.
 
-Every snippets module runs as a script on TensorFlow (the suite's ``snippets`` job). A
-module that does not say ``# keras-a-medida: needs-tensorflow`` runs again under
-``KERAS_BACKEND=jax``: all of them in one extra process (see
-[start_run][keras_a_medida.backends.start_run]), with Keras's state reset between them as
-[keras_a_medida.runner][] does for TensorFlow. It must print what it prints on TensorFlow,
-except where a page declares what JAX prints instead: a ``text`` fence right behind
-``<!--keras-a-medida:jax-output-->``, after the block's TensorFlow output (see
-[expected_jax_stdout][keras_a_medida.backends.expected_jax_stdout]).
-
-The outcome is committed in ``data/tested.json`` (the backends each module passed on, the
-versions and the date of the run that wrote it), which ``hooks/tested.py`` renders on the
-pages, so that ``mkdocs build`` needs no test run. ``tests/test_backends.py`` fails when the
-file no longer matches what the suite's own run got;
-``python -m keras_a_medida.backends write`` rewrites it.
-
-PyTorch is not tested: its registry wheels bring several GB of GPU libraries.
+A module not marked ``# keras-a-medida: needs-tensorflow`` also runs under
+``KERAS_BACKEND=jax`` (one process for all, [start_run][keras_a_medida.backends.start_run])
+and must print what it prints on TensorFlow, except where a page shows the JAX output
+([expected_jax_stdout][keras_a_medida.backends.expected_jax_stdout]). The outcome is
+committed in ``data/tested.json``, which ``hooks/tested.py`` renders (README: Backends).
 """
 
 from __future__ import annotations
