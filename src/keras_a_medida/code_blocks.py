@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pymdownx.snippets import SnippetPreprocessor
 
+from . import backends
 from .checks import Problem, Site
 from .config import SiteConfig
 from .pages import Block, Page, page_plan, snippet_sections
@@ -123,17 +124,13 @@ def check_placeholders(site: Site) -> list[Problem]:
 
 
 def _is_jax_output(block: Block, site: Site) -> bool:
-    from .backends import is_jax_output
-
     page = site.config.root / block.page
-    return is_jax_output(block, page.read_text(encoding="utf-8").splitlines())
+    return backends.is_jax_output(block, page.read_text(encoding="utf-8").splitlines())
 
 
 def check_tensorflow_markers(site: Site) -> list[Problem]:
     """A snippets module that uses TensorFlow is marked ``needs-tensorflow``."""
-    from .backends import check_tensorflow_markers as check
-
-    return check(site.config)
+    return backends.check_tensorflow_markers(site.config)
 
 
 _SHOWN_BLOCK = re.compile(
