@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .config import SiteConfig
-from .pages import DIRECTIVE, module_directives
+from .checks import Problem
+from .config import SiteConfig, load_site_config
+from .pages import DIRECTIVE, iter_pages, module_directives, read_blocks
+from .runner import prepare_environment, run_module
 
 MARKER = "needs-tensorflow"
 """The directive of a module that runs on TensorFlow only."""
@@ -99,8 +101,6 @@ def check_tensorflow_markers(site: SiteConfig) -> list:
         One [Problem][keras_a_medida.checks.Problem] per unmarked module, at the line
         that first uses TensorFlow.
     """
-    from .checks import Problem
-
     problems = []
     for module in site.snippet_modules():
         line = tensorflow_use(module)
@@ -163,8 +163,6 @@ def declared_outputs(site: SiteConfig) -> list[Declared]:
             output, or whose block includes more than one module; the message names the
             page and line.
     """
-    from .pages import iter_pages, read_blocks
-
     found = []
     for lang in site.languages:
         for page in iter_pages(site, lang):
@@ -311,8 +309,6 @@ def run_here(modules: list[Path], root: Path) -> dict:
     On any backend but TensorFlow, TensorFlow cannot be imported (see
     ``_WithoutTensorFlow``).
     """
-    from .runner import prepare_environment, run_module
-
     prepare_environment()
     if os.environ.get("KERAS_BACKEND") != "tensorflow":
         assert "tensorflow" not in sys.modules, "TensorFlow was imported before the run"
@@ -442,8 +438,6 @@ def load_record(root: Path) -> dict:
 
 def write(root: Path) -> int:
     """Run every module on TensorFlow and the JAX modules on JAX; write the record."""
-    from .config import load_site_config
-
     site = load_site_config(root)
     runs = {
         "tensorflow": start_run(site.snippet_modules(), "tensorflow", site.root),

@@ -12,8 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .backends import run_here
 from .checks import run_checks
 from .config import SiteConfigError, load_site_config
+from .links import check_links
+from .lock import LockError, write_lock
 from .pages import Page
 from .scaffold import ScaffoldError, scaffold
 from .translations import TRANSLATION_KEY, content_hash, split_front_matter, stamp_translation
@@ -33,8 +36,6 @@ def cmd_check(args) -> int:
 
 def cmd_run_snippets(args) -> int:
     """``run-snippets``: run modules as scripts; exit 1 if one fails."""
-    from .backends import run_here
-
     root = Path(args.root).resolve()
     modules = [Path(m).resolve() for m in args.modules] or load_site_config(root).snippet_modules()
     results = run_here(modules, root)["modules"]  # stdout compared with JAX's: test_backends
@@ -94,8 +95,6 @@ def cmd_new(args) -> int:
 
 def cmd_lock(args) -> int:
     """``lock``: write ``requirements.lock`` from this venv (registry releases only)."""
-    from .lock import LockError, write_lock
-
     out = Path(args.root).resolve() / "requirements.lock"
     try:
         count = write_lock(out)
@@ -108,8 +107,6 @@ def cmd_lock(args) -> int:
 
 def cmd_links(args) -> int:
     """``links``: check a built site's internal links and anchors; list external ones."""
-    from .links import check_links
-
     report = check_links(Path(args.site_dir), load_site_config(args.root).url_path)
     for url, pages in sorted(report.external.items()):
         print(f"external (not fetched): {url}  ({len(pages)} page(s))")

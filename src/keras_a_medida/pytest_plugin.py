@@ -27,6 +27,7 @@ import pytest
 
 from .config import load_site_config
 from .kernel import Kernel, run_page
+from .outputs import write_outputs
 from .pages import Block, Expander, PageError, page_plan, snippet_sections
 from .runner import prepare_environment
 
@@ -300,8 +301,6 @@ def pytest_sessionfinish(session):
     """Write the updated outputs; end the kernel and the snippets process."""
     state = session.config.stash[_STATE]
     if state.updates:
-        from .outputs import write_outputs
-
         site = load_site_config(session.config.rootpath)
         for path in write_outputs(site, state.updates):
             print(f"\nkeras-a-medida: updated the outputs of {path}")
