@@ -60,7 +60,7 @@ fresh-check:  ## Clone HEAD to a temp folder; new venv, registry-only install, m
 	.ci/fresh-check
 
 timings: $(STAMP)  ## Time make test against one run of every snippet (ratio)
-	$(BIN)/python -m keras_a_medida timings
+	$(BIN)/python bench/timings.py
 
 bench: $(STAMP)  ## Time each recipe against its built-in twin into data/bench.json
 	$(BIN)/python bench/run.py

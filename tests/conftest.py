@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 from pathlib import Path
@@ -60,6 +61,14 @@ def _files(parts) -> list[str]:
     return found
 
 
+def hook(name: str):
+    """The MkDocs hook module ``hooks/<name>.py``, loaded by path as MkDocs loads it."""
+    spec = importlib.util.spec_from_file_location(f"hook_{name}", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture
 def root() -> Path:
     """The repository root."""
@@ -81,8 +90,8 @@ def make_site_copy(target: Path) -> Path:
     under version control are copied, so work in progress
     elsewhere in the tree cannot disturb the tests of the guards.
     """
-    from keras_a_medida.checks import stamp_translation
     from keras_a_medida.config import load_site_config
+    from keras_a_medida.translations import stamp_translation
 
     for rel in _files(MINI_SITE):
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -113,8 +122,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def edit_english(root: Path, page: str, old: str, new: str) -> None:
     """Edit an English page of a site copy and re-stamp its translations."""
-    from keras_a_medida.checks import stamp_translation
     from keras_a_medida.config import load_site_config
+    from keras_a_medida.translations import stamp_translation
 
     edit(root / "docs/en" / page, old, new)
     site = load_site_config(root)
@@ -165,7 +174,7 @@ def steps_site(site_copy):
             "reuse": BLOCK.format(section="reuse", output="penalty"),
         }
         (site_copy / page).write_text(text.format(**blocks), encoding="utf-8")
-    from keras_a_medida.checks import stamp_translation
+    from keras_a_medida.translations import stamp_translation
 
     stamp_translation(site_copy / ES_PAGE, site_of(site_copy))
     return site_copy

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from conftest import edit_english, make_site_copy
-from keras_a_medida.checks import Site, check_built_site
+from conftest import edit_english, hook, make_site_copy
+from keras_a_medida.checks import Site
+from keras_a_medida.code_blocks import check_built_site
 from keras_a_medida.config import load_site_config
 from keras_a_medida.links import check_links
-from keras_a_medida.mkdocs_hooks import make_figures
 from keras_a_medida.pages import Page, module_directives
 from keras_a_medida.pytest_plugin import build_command
 
@@ -171,7 +171,7 @@ def test_declared_figures_are_made_and_published_per_language(altered_copy, tmp_
     broken.write_text(FIGURE_MODULE.replace('fig.savefig(f"demo-{lang}.png", dpi=50)', "pass"))
     names = module_directives(broken)["figures"]
     with pytest.raises(PluginError, match=r"snippets/figures/demo\.py: making figures failed"):
-        make_figures(broken, names, tmp_path)
+        hook("figures").make_figures(broken, names, tmp_path)
 
 
 def test_every_internal_link_and_anchor_resolves(built, site_config):

@@ -16,8 +16,9 @@ import pytest
 from pytest_codeblocks import extract_from_buffer
 
 from keras_a_medida import errors
-from keras_a_medida.checks import Site, anchor_renderer, heading_anchors
+from keras_a_medida.checks import Site
 from keras_a_medida.config import load_site_config
+from keras_a_medida.translations import anchor_renderer, heading_anchors
 
 _ENTRY = re.compile(r"^- (?P<ticks>`+) (?P<text>.+?) (?P=ticks)  \n  (?P<links>.+)$", re.M)
 _LINK = re.compile(r"\]\((?P<target>[^)#]+)(?:#(?P<anchor>[^)]+))?\)")

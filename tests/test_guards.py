@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import edit
-from keras_a_medida.checks import run_checks, stamp_translation
+from keras_a_medida.checks import run_checks
 from keras_a_medida.config import SiteConfigError, load_site_config
+from keras_a_medida.translations import stamp_translation
 
 PAGE = "guide/functions-or-subclasses.md"
 MODULE = "snippets/choosing/regularizer_forms.py"

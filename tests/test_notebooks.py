@@ -7,8 +7,8 @@ import re
 
 import nbformat
 
+from conftest import hook
 from keras_a_medida.checks import Site
-from keras_a_medida.mkdocs_hooks import _write_if_changed
 from keras_a_medida.notebooks import code_cells, notebook_from_page
 from keras_a_medida.pages import Page
 
@@ -42,9 +42,9 @@ def test_notebooks_are_deterministic_and_say_how_to_install(site_config):
 def test_unchanged_notebook_is_not_rewritten(tmp_path):
     """`mkdocs serve` watches its files: rewriting an unchanged one would loop."""
     path = tmp_path / "nb.ipynb"
-    _write_if_changed(path, "{}")
+    hook("notebooks").write_if_changed(path, "{}")
     before = path.stat().st_mtime_ns
-    _write_if_changed(path, "{}")
+    hook("notebooks").write_if_changed(path, "{}")
     assert path.stat().st_mtime_ns == before
 
 

@@ -6,11 +6,12 @@ import re
 
 import pytest
 
-from keras_a_medida.checks import run_checks, stamp_translation
+from keras_a_medida.checks import run_checks
 from keras_a_medida.config import load_site_config
 from keras_a_medida.kernel import run_page
 from keras_a_medida.pages import read_blocks
 from keras_a_medida.scaffold import ScaffoldError, scaffold
+from keras_a_medida.translations import stamp_translation
 
 MODULE = "snippets/metrics/my_metric.py"
 EN, ES = "docs/en/guide/my-metric.md", "docs/es/guide/my-metric.md"

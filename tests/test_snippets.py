@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from keras_a_medida.cli import snippet_modules
 from keras_a_medida.config import load_site_config
 from tests_paths import ROOT
 
-MODULES = [m.relative_to(ROOT).as_posix() for m in snippet_modules(ROOT)]
+MODULES = [m.relative_to(ROOT).as_posix() for m in load_site_config(ROOT).snippet_modules()]
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -1,21 +1,10 @@
 """Which Keras backends each snippets module is tested on, and the record pages show.
 
-Every snippets module runs as a script on TensorFlow (the suite's ``snippets`` job). A
-module that does not say ``# keras-a-medida: needs-tensorflow`` runs again under
-``KERAS_BACKEND=jax``: all of them in one extra process (see
-[run_command][keras_a_medida.backends.run_command]), with Keras's state reset between them as
-[keras_a_medida.runner][] does for TensorFlow. It must print what it prints on TensorFlow,
-except where a page declares what JAX prints instead: a ``text`` fence right behind
-``<!--keras-a-medida:jax-output-->``, after the block's TensorFlow output (see
-[expected_jax_stdout][keras_a_medida.backends.expected_jax_stdout]).
-
-The outcome is committed in ``data/tested.json`` (the backends each module passed on, the
-versions and the date of the run that wrote it), which ``hooks/tested.py`` renders on the
-pages, so that ``mkdocs build`` needs no test run. ``tests/test_backends.py`` fails when the
-file no longer matches what the suite's own run got;
-``python -m keras_a_medida.backends write`` rewrites it.
-
-PyTorch is not tested: its registry wheels bring several GB of GPU libraries.
+A module not marked ``# keras-a-medida: needs-tensorflow`` also runs under
+``KERAS_BACKEND=jax`` (one process for all, [run_command][keras_a_medida.backends.run_command])
+and must print what it prints on TensorFlow, except where a page shows the JAX output
+([expected_jax_stdout][keras_a_medida.backends.expected_jax_stdout]). The outcome is
+committed in ``data/tested.json``, which ``hooks/tested.py`` renders (README: Backends).
 """
 
 from __future__ import annotations
@@ -34,8 +23,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .config import SiteConfig
-from .pages import DIRECTIVE, module_directives
+from .checks import Problem
+from .config import SiteConfig, load_site_config
+from .pages import DIRECTIVE, iter_pages, module_directives, read_blocks
+from .runner import prepare_environment, run_module
 
 MARKER = "needs-tensorflow"
 """The directive of a module that runs on TensorFlow only."""
@@ -110,10 +101,8 @@ def check_tensorflow_markers(site: SiteConfig) -> list:
         One [Problem][keras_a_medida.checks.Problem] per unmarked module, at the line
         that first uses TensorFlow.
     """
-    from .checks import Problem
-
     problems = []
-    for module in snippet_modules(site):
+    for module in site.snippet_modules():
         line = tensorflow_use(module)
         if line and not needs_tensorflow(module):
             problems.append(
@@ -129,14 +118,9 @@ def check_tensorflow_markers(site: SiteConfig) -> list:
     return problems
 
 
-def snippet_modules(site: SiteConfig) -> list[Path]:
-    """Every module under the site's snippets folders, sorted."""
-    return sorted(p for base in site.snippets_dirs for p in base.rglob("*.py"))
-
-
 def jax_modules(site: SiteConfig) -> list[Path]:
     """The snippets modules the JAX run covers: all but those marked for TensorFlow."""
-    return [m for m in snippet_modules(site) if not needs_tensorflow(m)]
+    return [m for m in site.snippet_modules() if not needs_tensorflow(m)]
 
 
 # --- what pages declare for JAX ----------------------------------------------------
@@ -179,8 +163,6 @@ def declared_outputs(site: SiteConfig) -> list[Declared]:
             output, or whose block includes more than one module; the message names the
             page and line.
     """
-    from .pages import iter_pages, read_blocks
-
     found = []
     for lang in site.languages:
         for page in iter_pages(site, lang):
@@ -322,11 +304,10 @@ class _WithoutTensorFlow:
 def run_here(modules: list[Path], root: Path) -> dict:
     """Run ``modules`` as scripts in this process, on the backend it was started with.
 
+    Each result is ``{"ok", "stdout", "error", "seconds"}``, printed as it comes to stderr.
     On any backend but TensorFlow, TensorFlow cannot be imported (see
     ``_WithoutTensorFlow``).
     """
-    from .runner import prepare_environment, run_module
-
     prepare_environment()
     if os.environ.get("KERAS_BACKEND") != "tensorflow":
         assert "tensorflow" not in sys.modules, "TensorFlow was imported before the run"
@@ -342,6 +323,8 @@ def run_here(modules: list[Path], root: Path) -> dict:
             text = "".join(traceback.format_exception(error)).replace(str(root) + "/", "")
             results[rel] = {"ok": False, "stdout": "", "error": text}
         results[rel]["seconds"] = round(time.perf_counter() - began, 3)
+        status = "ok" if results[rel]["ok"] else "FAILED"
+        print(f"{status:6} {results[rel]['seconds']:7.2f}s  {rel}", file=sys.stderr)
     import keras
 
     return {
@@ -410,7 +393,7 @@ def record(
         date: The run's date, ``YYYY-MM-DD``.
     """
     modules = {}
-    for path in snippet_modules(site):
+    for path in site.snippet_modules():
         rel = path.relative_to(site.root).as_posix()
         passed = []
         if tensorflow.get(rel, {}).get("ok"):
@@ -454,12 +437,10 @@ def load_record(root: Path) -> dict:
 
 def write(root: Path) -> int:
     """Run every module on TensorFlow and the JAX modules on JAX; write the record."""
-    from .config import load_site_config
-
     site = load_site_config(root)
     from concurrent.futures import ThreadPoolExecutor
 
-    runs = {"tensorflow": snippet_modules(site), "jax": jax_modules(site)}
+    runs = {"tensorflow": site.snippet_modules(), "jax": jax_modules(site)}
     with ThreadPoolExecutor(2) as pool:  # two processes, one per backend, side by side
         futures = {b: pool.submit(run_modules, m, b, site.root) for b, m in runs.items()}
     results = {backend: future.result() for backend, future in futures.items()}

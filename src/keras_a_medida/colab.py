@@ -20,13 +20,14 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib.metadata
-import re
 import shutil
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
 import nbformat
+
+from .lock import canonical, read_lock
 
 BRANCH = "notebooks"
 """The branch the docs workflow publishes the built notebooks to (Colab reads it)."""
@@ -51,21 +52,6 @@ LINK_TEXT = {"en": "Open in Colab", "es": "Abrir en Colab"}
 
 class ColabError(ValueError):
     """A notebook cannot get a correct install cell or link; the message says why."""
-
-
-def normalize(name: str) -> str:
-    """A distribution name as pip compares it (PEP 503), e.g. ``tensorflow-cpu``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def read_lock(lock: Path) -> dict[str, str]:
-    """``requirements.lock`` as ``{normalized name: version}``."""
-    pins = {}
-    for line in lock.read_text(encoding="utf-8").splitlines():
-        name, sep, version = line.partition("==")
-        if sep and not line.lstrip().startswith("#"):
-            pins[normalize(name.strip())] = version.strip()
-    return pins
 
 
 def imported_modules(sources: list[str]) -> set[str]:
@@ -106,7 +92,7 @@ def requirements(sources: list[str], lock: Path, where: str = "notebook") -> tup
         if module == TOOLING:
             tooling = True
             continue
-        dists = [normalize(d) for d in owners.get(module, [])]
+        dists = [canonical(d) for d in owners.get(module, [])]
         pinned = [d for d in dists if d in pins]
         if not pinned:
             raise ColabError(

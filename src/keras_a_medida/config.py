@@ -1,8 +1,4 @@
-"""Read the site's configuration from ``mkdocs.yml``, the single source of truth.
-
-The tests, the checks and the MkDocs hooks all ask this module where the pages and the
-snippets are, which languages the site has and how pymdownx.snippets is configured.
-"""
+"""Read the site's configuration from ``mkdocs.yml``, the single source of truth."""
 
 from __future__ import annotations
 
@@ -56,6 +52,10 @@ class SiteConfig:
     def snippets_dirs(self) -> tuple[Path, ...]:
         """The folders pymdownx.snippets resolves include paths against."""
         return tuple(Path(p) for p in self.snippets_config["base_path"])
+
+    def snippet_modules(self) -> list[Path]:
+        """Every module under the snippets folders, sorted."""
+        return sorted(p for base in self.snippets_dirs for p in base.rglob("*.py"))
 
     def lang_dir(self, lang: str) -> Path:
         """The folder of one language's pages, for example ``docs/es``."""
@@ -123,9 +123,5 @@ def load_site_config(root: Path | str = ".") -> SiteConfig:
         languages=_i18n_languages(raw.get("plugins") or [], path),
         snippets_config=snippets,
         markdown_extensions=tuple(extensions),
-        site_url=_with_slash(raw.get("site_url") or "/"),
+        site_url=(raw.get("site_url") or "/").rstrip("/") + "/",
     )
-
-
-def _with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"

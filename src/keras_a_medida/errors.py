@@ -17,6 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks import Problem
+from .config import load_site_config
+
 PLACEHOLDER = "<!-- error-index -->"
 """The line of an errors page that the build replaces with the index."""
 
@@ -284,8 +287,6 @@ def check_error_index(site) -> list:
     Reports a checked-output line that names an error class without the
     ``Kind: message`` form, and an index page without its placeholder.
     """
-    from .checks import Problem
-
     problems = []
     for lang in site.config.languages:
         lang_dir = site.config.lang_dir(lang)
@@ -322,8 +323,6 @@ def on_page_markdown(markdown, page, config, files):
     """
     from mkdocs.exceptions import PluginError
 
-    from .config import load_site_config
-
     lang, _, rel = page.file.src_uri.partition("/")
     if rel != INDEX_PAGE:
         return markdown
@@ -334,8 +333,6 @@ def on_page_markdown(markdown, page, config, files):
         raise PluginError(str(error)) from None
 
 
-if __name__ == "__main__":  # python src/keras_a_medida/errors.py: print the English index
-    from keras_a_medida.config import load_site_config
-
+if __name__ == "__main__":  # python -m keras_a_medida.errors: print the English index
     site = load_site_config(Path(__file__).resolve().parents[2])
     print(render_index(collect(site.lang_dir("en"), own_messages(site.snippets_dirs))))

@@ -14,10 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .checks import Problem, Site
+from .checks import Problem, Site
 
 LANGUAGE = "es"
 """The language whose pages are checked (and whose glossary is the source)."""
@@ -80,8 +78,6 @@ def read_glossary(path: Path, rel: str) -> tuple[list[Rejected], list[Problem]]:
         a cell that does not quote its words in «», or a rejected word that is part of
         the preferred rendering (the check would then flag the glossary's own choice).
     """
-    from .checks import Problem
-
     lines = _nfc(path.read_text(encoding="utf-8")).splitlines()
     header = None
     rejected: list[Rejected] = []
@@ -196,8 +192,6 @@ def check_glossary(site: Site) -> list[Problem]:
 
     A site without a Spanish glossary (a small test copy) has nothing to check.
     """
-    from .checks import Problem
-
     if LANGUAGE not in site.config.languages:
         return []
     glossary = site.config.lang_dir(LANGUAGE) / GLOSSARY

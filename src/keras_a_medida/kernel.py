@@ -142,11 +142,6 @@ class Kernel:
                 break
         return results
 
-    @property
-    def pid(self) -> int:
-        """The kernel's process id."""
-        return self.manager.provisioner.pid
-
     def shutdown(self) -> None:
         """Stop the kernel (and its client's channels)."""
         if self.client is not None:

@@ -1,4 +1,4 @@
-"""Write ``requirements.lock``: one ``name==version`` line per package, registry releases only.
+"""``requirements.lock``: one ``name==version`` line per package, registry releases only.
 
 ``pip freeze`` records how each package was installed, so a wheel installed from a local
 file or a URL becomes ``name @ file:///...``: a line that installs only on the machine
@@ -66,6 +66,16 @@ def lock_lines(distributions: Iterable[metadata.Distribution] | None = None) -> 
             + "\n  ".join(refused)
         )
     return [found[name] for name in sorted(found, key=str.lower)]
+
+
+def read_lock(path: Path) -> dict[str, str]:
+    """A lock file as ``{canonical name: version}``."""
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.partition("==")
+        if sep and not line.lstrip().startswith("#"):
+            pins[canonical(name.strip())] = version.strip()
+    return pins
 
 
 def lock_problems(path: Path) -> list[str]:

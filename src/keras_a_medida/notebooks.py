@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 import nbformat
 
 from .config import SiteConfig
+from .lock import read_lock
 from .pages import (
     OUTPUT_MARKER,
     Block,
@@ -51,15 +52,8 @@ INTRO = {
 
 def pinned_versions(root: Path) -> dict[str, str]:
     """The pinned TensorFlow and Keras versions, read from ``requirements.lock``."""
-    versions = {}
-    lock = root / "requirements.lock"
-    for line in lock.read_text(encoding="utf-8").splitlines():
-        name, _, version = line.partition("==")
-        if name.lower() in {"tensorflow-cpu", "tensorflow_cpu"}:
-            versions["tf"] = version.strip()
-        elif name.lower() == "keras":
-            versions["keras"] = version.strip()
-    return versions
+    pins = read_lock(root / "requirements.lock")
+    return {"tf": pins["tensorflow-cpu"], "keras": pins["keras"]}
 
 
 def _absolute_links(text: str, base: str) -> str:

@@ -1,9 +1,7 @@
-"""Read a page's code blocks, with their includes expanded by pymdownx.snippets itself.
+"""The page model: a page's file, twins, URLs and blocks (includes expanded as MkDocs does).
 
 Fences are found by pytest-codeblocks (``extract_from_buffer``), includes are expanded by
-pymdownx.snippets' own preprocessor, configured from ``mkdocs.yml``. This module only
-records what those two libraries report: which ``file:section`` each block pulled in,
-and where on the page the block starts.
+pymdownx.snippets' own preprocessor, configured from ``mkdocs.yml``.
 """
 
 from __future__ import annotations
@@ -186,11 +184,6 @@ def snippet_sections(path: Path) -> list[tuple[str, int]]:
     return found
 
 
-def section_start(path: Path, section: str) -> int:
-    """The 1-based line of ``# --8<-- [start:section]`` in ``path`` (0 if absent)."""
-    return dict(snippet_sections(path)).get(section, 0)
-
-
 OUTPUT_MARKER = "<!--pytest-codeblocks:expected-output"
 """The marker (an HTML comment, invisible on the site) before a block's shown output."""
 
@@ -275,23 +268,6 @@ def iter_pages(site: SiteConfig, lang: str) -> list[Path]:
     return sorted(site.lang_dir(lang).rglob("*.md"))
 
 
-def language_of(page: Path, site: SiteConfig) -> str:
-    """The language folder ``page`` is in.
-
-    Raises:
-        PageError: If the page is under no language folder.
-    """
-    for lang in site.languages:
-        if page.resolve().is_relative_to(site.lang_dir(lang)):
-            return lang
-    raise PageError(f"{page} is not under any language folder of {site.docs_dir}")
-
-
-def twin(page: Path, site: SiteConfig, lang: str) -> Path:
-    """The path of ``page``'s twin in ``lang`` (which may not exist)."""
-    return Page.of(page, site).twin(lang).path
-
-
 def url_path(rel: str) -> str:
     """The URL path MkDocs gives a page at ``rel`` (``directory_urls``): the one rule.
 
@@ -320,9 +296,15 @@ class Page:
 
     @classmethod
     def of(cls, path: Path, site: SiteConfig) -> Page:
-        """The page at ``path`` (under a language folder of ``docs/``)."""
-        lang = language_of(path, site)
-        return cls(site, lang, path.resolve().relative_to(site.lang_dir(lang)).as_posix())
+        """The page at ``path``.
+
+        Raises:
+            PageError: If the page is under no language folder of ``docs/``.
+        """
+        for lang in site.languages:
+            if path.resolve().is_relative_to(site.lang_dir(lang)):
+                return cls(site, lang, path.resolve().relative_to(site.lang_dir(lang)).as_posix())
+        raise PageError(f"{path} is not under any language folder of {site.docs_dir}")
 
     @property
     def path(self) -> Path:
@@ -371,10 +353,9 @@ def page_plan(
         ``(twin_blocks, twin_path)`` when the twin's run stands for it.
     """
     blocks = [b for b in read_blocks(page, site, expander) if b.is_python]
-    if language_of(page, site) == site.default_language:
-        return blocks, None
-    mirror = twin(page, site, site.default_language)
-    if not mirror.is_file():
+    this = Page.of(page, site)
+    mirror = this.twin(site.default_language).path
+    if this.lang == site.default_language or not mirror.is_file():
         return blocks, None
     theirs = [b for b in read_blocks(mirror, site, expander) if b.is_python]
     same = [(b.code, b.expected_output) for b in blocks] == [

@@ -1,18 +1,13 @@
 """pytest plugin: each page's python blocks run in page order and their outputs are checked.
 
-Loaded with ``-p keras_a_medida.pytest_plugin`` (see ``pyproject.toml``). Pages under
-``docs/<lang>/`` are collected as test files (``pytest docs/en/index.md`` runs one page),
-one item per python block. A page's first item runs the whole page as its notebook in a
-Jupyter kernel that every page shares (reset between pages); each item then compares its
-block's output with the page. A Spanish page whose blocks equal its English twin's is not
-run again: its one item checks that they are still equal.
-
-Everything follows pytest's own order and selection. Session fixtures give the tests the
-slow results: ``snippet_results`` and ``jax_results`` (every snippets module run as a
-script, on TensorFlow and on JAX, each in a process started when collection ends if a
-selected test asks for it, so both run beside the pages) and ``built_site`` (``mkdocs
-build --strict``, run when a test first asks for it). The kernel, those processes and
-every temporary folder end with the session.
+Loaded with ``-p keras_a_medida.pytest_plugin`` (``pyproject.toml``); one item per python
+block of each page under ``docs/<lang>/``. A page's first item runs the page as its
+notebook in the kernel every page shares; a Spanish page whose blocks equal its English
+twin's only checks that they still do. Session fixtures give the slow results:
+``snippet_results`` and ``jax_results`` (every snippets module run on TensorFlow, and on
+JAX, each in a process started when collection ends if a selected test asks for it, so
+both run beside the pages) and ``built_site`` (``make build``'s command, run when first
+asked). The kernel, those processes and every temporary folder end with the session.
 """
 
 from __future__ import annotations
@@ -33,7 +28,8 @@ import pytest
 
 from .config import load_site_config
 from .kernel import Kernel, run_page
-from .pages import Block, Expander, PageError, page_plan, section_start
+from .outputs import write_outputs
+from .pages import Block, Expander, PageError, page_plan, snippet_sections
 from .runner import prepare_environment
 
 prepare_environment()
@@ -74,7 +70,7 @@ def pytest_configure(config):
     """
     state = _Session()
     config.stash[_STATE] = state
-    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+    if config.option.basetemp is None:
         state.temp = Path(tempfile.mkdtemp(prefix="kam-pytest-"))
         config.option.basetemp = str(state.temp / "pytest")
         (state.temp / "tmp").mkdir()
@@ -149,7 +145,8 @@ def explain(error: str, block: Block, root: Path) -> str:
     lines = _CELL_LINE.findall(error)
     if lines and len(block.includes) == 1 and block.includes[0].section:
         include = block.includes[0]
-        number = section_start(root / include.path, include.section) + int(lines[-1])
+        start = dict(snippet_sections(root / include.path)).get(include.section, 0)
+        number = start + int(lines[-1])
         error += f"\nat {include.path}, line {number}"
     return error
 
@@ -334,8 +331,6 @@ def pytest_sessionfinish(session):
     """Write the updated outputs; end the kernel and the snippets processes."""
     state = session.config.stash[_STATE]
     if state.updates:
-        from .outputs import write_outputs
-
         site = load_site_config(session.config.rootpath)
         for path in write_outputs(site, state.updates):
             print(f"\nkeras-a-medida: updated the outputs of {path}")

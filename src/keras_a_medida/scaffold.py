@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .checks import stamp_translation
 from .config import SiteConfig
+from .translations import stamp_translation
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*/[a-z][a-z0-9_]*$")
 
@@ -39,26 +39,25 @@ print(round(float({name}(ops.ones((2,)))), 4))
 assert keras.__version__.startswith("3."), "TODO: replace by checks of {name}"
 '''
 
-PAGES = {
-    "en": """# {title}
+PAGE = """# {title}
 
-!!! abstract "At a glance"
-    - TODO: what the reader writes, which base class, which method.
-    - TODO: the main trap.
+!!! abstract "{glance}"
+    - TODO: {what}
+    - TODO: {trap}
 
-TODO: one paragraph: when a reader needs this component.
+TODO: {when}
 
-## Define it {{ #define-it }}
+## {define} {{ #define-it }}
 
-TODO: say what the code below does.
+TODO: {explain_code}
 
 ```python
 --8<-- "{topic}/{name}.py:define"
 ```
 
-## Use it {{ #use-it }}
+## {use} {{ #use-it }}
 
-TODO: say what the output shows.
+TODO: {explain_output}
 
 ```python
 --8<-- "{topic}/{name}.py:use"
@@ -68,37 +67,31 @@ TODO: say what the output shows.
 ```text
 TODO: run make outputs to write what the block prints
 ```
-""",
-    "es": """# {title}
+"""
 
-!!! abstract "En resumen"
-    - TODO: qué escribe quien lee, de qué clase base hereda y qué método implementa.
-    - TODO: la trampa principal.
-
-TODO: un párrafo: cuándo hace falta este componente.
-
-## Defínelo {{ #define-it }}
-
-TODO: explica qué hace el código.
-
-```python
---8<-- "{topic}/{name}.py:define"
-```
-
-## Úsalo {{ #use-it }}
-
-TODO: explica qué muestra la salida.
-
-```python
---8<-- "{topic}/{name}.py:use"
-```
-
-<!--pytest-codeblocks:expected-output-->
-```text
-TODO: run make outputs to write what the block prints
-```
-""",
+WORDS = {
+    "en": {
+        "glance": "At a glance",
+        "what": "what the reader writes, which base class, which method.",
+        "trap": "the main trap.",
+        "when": "one paragraph: when a reader needs this component.",
+        "define": "Define it",
+        "explain_code": "say what the code below does.",
+        "use": "Use it",
+        "explain_output": "say what the output shows.",
+    },
+    "es": {
+        "glance": "En resumen",
+        "what": "qué escribe quien lee, de qué clase base hereda y qué método implementa.",
+        "trap": "la trampa principal.",
+        "when": "un párrafo: cuándo hace falta este componente.",
+        "define": "Defínelo",
+        "explain_code": "explica qué hace el código.",
+        "use": "Úsalo",
+        "explain_output": "explica qué muestra la salida.",
+    },
 }
+"""The words of the page template ``PAGE`` in each language."""
 
 
 class ScaffoldError(Exception):
@@ -135,9 +128,8 @@ def scaffold(site: SiteConfig, component: str) -> list[Path]:
     module.parent.mkdir(parents=True, exist_ok=True)
     module.write_text(SNIPPET.format(**values), encoding="utf-8")
     for lang, page in pages.items():
-        template = PAGES.get(lang, PAGES["en"])
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(template.format(**values), encoding="utf-8")
+        page.write_text(PAGE.format(**values, **WORDS.get(lang, WORDS["en"])), encoding="utf-8")
     for lang in site.languages[1:]:
         stamp_translation(pages[lang], site)
     config = site.root / "mkdocs.yml"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from keras_a_medida.site_extras import used_rules
+from conftest import hook
+
+used_rules = hook("jupyter_css").used_rules
 
 CSS = """
 :root{--x:1}
