@@ -42,6 +42,9 @@ MARKER = "needs-tensorflow"
 
 MARKER_LINE = f"{DIRECTIVE} {MARKER}"
 
+JAX_ONLY = "needs-jax"
+"""The directive of a module that runs on JAX only; a page that includes it runs on JAX."""
+
 JAX_OUTPUT = "<!--keras-a-medida:jax-output-->"
 """Put before a ``text`` fence that shows what the block above prints on JAX."""
 
@@ -66,6 +69,34 @@ _PACKAGES = {
 def needs_tensorflow(path: Path) -> bool:
     """True for a module marked ``# keras-a-medida: needs-tensorflow``."""
     return MARKER in module_directives(path)
+
+
+def needs_jax(path: Path) -> bool:
+    """True for a module marked ``# keras-a-medida: needs-jax``."""
+    return JAX_ONLY in module_directives(path)
+
+
+def page_backend(modules, where: str) -> str:
+    """The backend a page runs on: ``"jax"`` if it includes a JAX-only module.
+
+    Args:
+        modules: The snippets modules the page includes.
+        where: Names the page in the error.
+
+    Raises:
+        ValueError: When the page includes modules for TensorFlow only and for JAX only.
+    """
+    modules = [Path(m) for m in modules if Path(m).suffix == ".py" and Path(m).is_file()]
+    jax_only = [m.name for m in modules if needs_jax(m)]
+    if not jax_only:
+        return "tensorflow"
+    tensorflow_only = [m.name for m in modules if needs_tensorflow(m)]
+    if tensorflow_only:
+        raise ValueError(
+            f"{where}: includes {', '.join(jax_only)} ({JAX_ONLY}) and "
+            f"{', '.join(tensorflow_only)} ({MARKER}); one page runs on one backend"
+        )
+    return "jax"
 
 
 def tensorflow_use(path: Path) -> int:
@@ -137,6 +168,11 @@ def snippet_modules(site: SiteConfig) -> list[Path]:
 def jax_modules(site: SiteConfig) -> list[Path]:
     """The snippets modules the JAX run covers: all but those marked for TensorFlow."""
     return [m for m in snippet_modules(site) if not needs_tensorflow(m)]
+
+
+def tensorflow_modules(site: SiteConfig) -> list[Path]:
+    """The snippets modules the TensorFlow run covers: all but those marked for JAX."""
+    return [m for m in snippet_modules(site) if not needs_jax(m)]
 
 
 # --- what pages declare for JAX ----------------------------------------------------
@@ -362,7 +398,8 @@ def compare(rel: str, tensorflow: dict, jax: dict | None, declared: list[Declare
 
     Args:
         rel: The module, relative to the repository root.
-        tensorflow: Its result on TensorFlow (``ok`` and ``stdout``).
+        tensorflow: Its result on TensorFlow (``ok`` and ``stdout``), or None for a
+            module that runs on JAX only (its page checks its outputs).
         jax: Its result on JAX, or None when the JAX run did not cover it.
         declared: The JAX outputs the pages declare (any module's).
     """
@@ -370,6 +407,8 @@ def compare(rel: str, tensorflow: dict, jax: dict | None, declared: list[Declare
         return f"{rel} was not run on JAX"
     if not jax["ok"]:
         return f"{rel} failed on JAX:\n{jax['error']}"
+    if tensorflow is None:
+        return ""
     if not tensorflow.get("ok"):
         return f"{rel} failed on TensorFlow, so its JAX output cannot be compared"
     import difflib
@@ -414,10 +453,11 @@ def record(
     for path in snippet_modules(site):
         rel = path.relative_to(site.root).as_posix()
         passed = []
-        if tensorflow.get(rel, {}).get("ok"):
+        if tensorflow.get(rel, {}).get("ok") and not needs_jax(path):
             passed.append("tensorflow")
+        on_tensorflow = None if needs_jax(path) else tensorflow.get(rel, {})
         if not needs_tensorflow(path) and not compare(
-            rel, tensorflow.get(rel, {}), jax["modules"].get(rel), declared
+            rel, on_tensorflow, jax["modules"].get(rel), declared
         ):
             passed.append("jax")
         modules[rel] = passed
@@ -459,7 +499,7 @@ def write(root: Path) -> int:
 
     site = load_site_config(root)
     runs = {
-        "tensorflow": start_run(snippet_modules(site), "tensorflow", site.root),
+        "tensorflow": start_run(tensorflow_modules(site), "tensorflow", site.root),
         "jax": start_run(jax_modules(site), "jax", site.root),
     }
     results = {name: finish_run(*run) for name, run in runs.items()}
@@ -474,7 +514,7 @@ def write(root: Path) -> int:
         rel = path.relative_to(site.root).as_posix()
         why = compare(
             rel,
-            results["tensorflow"]["modules"].get(rel, {}),
+            None if needs_jax(path) else results["tensorflow"]["modules"].get(rel, {}),
             results["jax"]["modules"].get(rel),
             declared_outputs(site),
         )

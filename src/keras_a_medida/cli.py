@@ -31,9 +31,10 @@ from .scaffold import ScaffoldError, scaffold
 
 
 def snippet_modules(root: Path) -> list[Path]:
-    """Every module under the snippets folders, sorted."""
-    site = load_site_config(root)
-    return sorted(p for base in site.snippets_dirs for p in base.rglob("*.py"))
+    """Every module under the snippets folders but those for JAX only, sorted."""
+    from .backends import tensorflow_modules
+
+    return tensorflow_modules(load_site_config(root))
 
 
 def cmd_check(args) -> int:

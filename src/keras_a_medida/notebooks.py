@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 import nbformat
 
+from .backends import page_backend
 from .config import SiteConfig
 from .pages import (
     OUTPUT_MARKER,
@@ -48,6 +49,16 @@ INTRO = {
     ),
 }
 
+ON_JAX = {
+    "en": "\n\nIts code runs on the JAX backend, with JAX {jax}: install `jax=={jax}` too, "
+    "and set `KERAS_BACKEND=jax` before Keras is imported, as the first code cell does.",
+    "es": "\n\nSu código se ejecuta en el backend de JAX, con JAX {jax}: instala también "
+    "`jax=={jax}` y define `KERAS_BACKEND=jax` antes de importar Keras, como hace la "
+    "primera celda de código.",
+}
+"""Added to the introduction of a page that runs on JAX (see
+[page_backend][keras_a_medida.backends.page_backend])."""
+
 
 def pinned_versions(root: Path) -> dict[str, str]:
     """The pinned TensorFlow and Keras versions, read from ``requirements.lock``."""
@@ -57,8 +68,8 @@ def pinned_versions(root: Path) -> dict[str, str]:
         name, _, version = line.partition("==")
         if name.lower() in {"tensorflow-cpu", "tensorflow_cpu"}:
             versions["tf"] = version.strip()
-        elif name.lower() == "keras":
-            versions["keras"] = version.strip()
+        elif name.lower() in {"keras", "jax"}:
+            versions[name.lower()] = version.strip()
     return versions
 
 
@@ -133,6 +144,8 @@ def notebook_from_page(
             skip.update(range(shown[0], shown[1] + 1))
     base = Page(site, lang, page.resolve().relative_to(site.lang_dir(lang)).as_posix()).absolute_url
     versions = pinned_versions(site.root)
+    modules = [site.root / inc.path for block in blocks for inc in block.includes]
+    backend = page_backend(modules, str(page))
     cells = []
     prose: list[str] = []
 
@@ -154,6 +167,8 @@ def notebook_from_page(
         if not intro_done and line.startswith("# "):
             flush()
             intro = INTRO.get(lang, INTRO["en"]).format(url=base, **versions)
+            if backend == "jax":
+                intro += ON_JAX.get(lang, ON_JAX["en"]).format(**versions)
             cells.append(nbformat.v4.new_markdown_cell(intro))
             intro_done = True
     flush()
@@ -166,7 +181,18 @@ def notebook_from_page(
             "language_info": {"name": "python"},
         }
     )
+    if backend != "tensorflow":  # the kernel that runs it, and the install cell, read it
+        notebook.metadata[BACKEND_KEY] = {"backend": backend}
     return notebook
+
+
+BACKEND_KEY = "keras_a_medida"
+"""The notebook metadata that names a backend other than TensorFlow."""
+
+
+def notebook_backend(notebook) -> str:
+    """The Keras backend ``notebook`` runs on (``"tensorflow"`` unless its page is JAX's)."""
+    return notebook.metadata.get(BACKEND_KEY, {}).get("backend", "tensorflow")
 
 
 def code_cells(notebook) -> list[str]:
