@@ -3,9 +3,6 @@
 Shown on guide/callbacks.md. Run it as a script to check it.
 """
 
-# keras-a-medida: needs-tensorflow
-# (not yet run on JAX: its early-stopping epochs are TensorFlow's numbers)
-
 # --8<-- [start:order]
 import warnings
 
@@ -35,7 +32,8 @@ class HookOrder(keras.callbacks.Callback):
 
 def new_model(learning_rate=0.05):
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    dense = keras.layers.Dense(1, kernel_initializer="zeros")
+    model = keras.Sequential([keras.Input(shape=(1,)), dense])
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate),
         loss="mse",
@@ -90,6 +88,7 @@ new_model().fit(
     x,
     y,
     batch_size=4,
+    shuffle=False,
     epochs=2,
     validation_data=(x_val, y_val),
     callbacks=[summary],
@@ -132,6 +131,7 @@ history = new_model(learning_rate=0.3).fit(
     x,
     y,
     batch_size=4,
+    shuffle=False,
     epochs=20,
     validation_data=(x_val, y_val),
     callbacks=[StopBelow("val_huber_2", 0.05)],
@@ -174,11 +174,10 @@ assert early.monitor_op is None
 early = keras.callbacks.EarlyStopping(
     monitor="val_huber_2", mode="min", patience=1, restore_best_weights=True
 )
-model = new_model(learning_rate=0.7)  # large: the fit overshoots
+model = new_model(learning_rate=0.8)  # large: the fit overshoots
 history = model.fit(
     x,
     y,
-    batch_size=4,
     epochs=10,
     validation_data=(x_val, y_val),
     callbacks=[early],

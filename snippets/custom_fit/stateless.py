@@ -1,7 +1,7 @@
 """The stateless pieces of a JAX train_step(), run where TensorFlow allows.
 
 Shown on guide/customizing-fit.md. Run it as a script to check it.
-The whole JAX train_step() is in jax_snippets/custom_fit/jax_train_step.py.
+The whole JAX train_step() is in jax_train_step.py, on customizing-fit-jax.md.
 """
 
 # keras-a-medida: needs-tensorflow

@@ -3,9 +3,6 @@
 Shown on guide/layer-features.md. Run it as a script to check it.
 """
 
-# keras-a-medida: needs-tensorflow
-# (not yet run on JAX: it reads tensors with .numpy())
-
 # --8<-- [start:mask-dropped]
 import warnings
 
@@ -22,7 +19,7 @@ class BrokenDouble(keras.layers.Layer):
 
 tokens = np.array([[3, 1, 0, 0]])  # 0 is padding
 embed = keras.layers.Embedding(5, 2, mask_zero=True)
-print(embed.compute_mask(tokens).numpy().tolist())
+print(keras.ops.convert_to_numpy(embed.compute_mask(tokens)).tolist())
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     doubled = BrokenDouble()(embed(tokens))
@@ -42,10 +39,12 @@ class Double(BrokenDouble):
 
 
 mask = Double()(embed(tokens))._keras_mask
-print(mask.numpy().tolist())
+print(keras.ops.convert_to_numpy(mask).tolist())
 # --8<-- [end:supports-masking]
 # conformance: Double() ~ ref(lambda x: 2.0 * x)
-assert mask.numpy().tolist() == [[True, True, False, False]]
+assert keras.ops.convert_to_numpy(mask).tolist() == [
+    [True, True, False, False]
+]
 
 
 # --8<-- [start:compute-mask]
@@ -64,7 +63,7 @@ class DropFirst(keras.layers.Layer):
 
 
 out = DropFirst()(embed(tokens))
-print(tuple(out.shape), out._keras_mask.numpy().tolist())
+print(tuple(out.shape), keras.ops.convert_to_numpy(out._keras_mask).tolist())
 # --8<-- [end:compute-mask]
 # conformance: DropFirst() ~ ref(lambda x: x[:, 1:], input_shape=(3, 2))
 
@@ -87,10 +86,11 @@ with warnings.catch_warnings(record=True) as caught:
     layer = BrokenProject(3)
     try:
         keras.Sequential([keras.Input((4,)), layer])
-    except TypeError as error:
+    except Exception as error:  # a TypeError on TensorFlow
         cause = str(error).split("\x1b[1m")[1].split("\x1b[0m")[0]
-        print(f"{type(error).__name__}: {cause.split(' of ')[0]}")  # (1)!
-        print(cause.splitlines()[-1])
+        head, _, original = cause.partition(" Error encountered:\n\n")
+        print(f"{type(error).__name__}: {head.split(' of ')[0]}")  # (1)!
+        print(original.splitlines()[0])
 warning = next(w for w in caught if "unbuilt state" in str(w.message))
 text = str(warning.message).partition("' ")[2]  # without the layer name
 print(f"{warning.category.__name__}: {text.split('. ')[0]}")

@@ -3,9 +3,6 @@
 Shown on guide/layer-features.md. Run it as a script to check it.
 """
 
-# keras-a-medida: needs-tensorflow
-# (not yet run on JAX: it reads tensors with .numpy())
-
 # --8<-- [start:seed-generator]
 import keras
 import numpy as np
@@ -35,13 +32,13 @@ a, b = Jitter(0.1, seed=7), Jitter(0.1, seed=7)
 first = a(x, training=True)
 print(np.allclose(first, b(x, training=True)))  # same seed, same draw
 print(np.allclose(first, a(x, training=True)))  # the next draw differs
-print(a(x).numpy().tolist())
+print(ops.convert_to_numpy(a(x)).tolist())
 print([v.name for v in a.non_trainable_variables])
 # --8<-- [end:seed-generator]
 # Checked in inference mode, where the noise is off.
 # conformance: Jitter(0.1, seed=7) ~ ref(lambda x: x)
 # Not shown: an integer seed gives the same draw on every call.
-same = [keras.random.normal((3,), seed=3).numpy() for _ in range(2)]
+same = [keras.random.normal((3,), seed=3) for _ in range(2)]
 assert np.allclose(*same)
 
 
@@ -91,10 +88,12 @@ class BrokenOffset(keras.layers.Layer):
 layer = BrokenOffset(dtype="mixed_float16")
 print(layer.compute_dtype, layer.variable_dtype)
 try:
-    layer(np.ones((1, 3)))
+    out = layer(np.ones((1, 3)))
 except Exception as error:  # a TensorFlow error class
     cause = str(error).split("\x1b[1m")[1].split(" [Op")[0]
     print(f"{type(error).__name__}: {cause}")
+else:
+    print("output:", keras.backend.standardize_dtype(out.dtype))
 # --8<-- [end:mixed-hardcoded]
 
 
@@ -110,7 +109,7 @@ class Offset(BrokenOffset):
 layer = Offset(dtype="mixed_float16")
 out = layer(np.ones((1, 3)))
 print(keras.backend.standardize_dtype(out.dtype), layer.kernel.dtype)
-print(out.numpy().tolist())
+print(ops.convert_to_numpy(out).tolist())
 # --8<-- [end:mixed-fixed]
 # conformance: Offset() ~ ref(lambda x, w: x @ w[0] + 1.0)
 

@@ -33,6 +33,9 @@ MARKER = "needs-tensorflow"
 
 MARKER_LINE = f"{DIRECTIVE} {MARKER}"
 
+JAX_ONLY = "needs-jax"
+"""The directive of a module that runs on JAX only; a page that includes it runs on JAX."""
+
 JAX_OUTPUT = "<!--keras-a-medida:jax-output-->"
 """Put before a ``text`` fence that shows what the block above prints on JAX."""
 
@@ -57,6 +60,34 @@ _PACKAGES = {
 def needs_tensorflow(path: Path) -> bool:
     """True for a module marked ``# keras-a-medida: needs-tensorflow``."""
     return MARKER in module_directives(path)
+
+
+def needs_jax(path: Path) -> bool:
+    """True for a module marked ``# keras-a-medida: needs-jax``."""
+    return JAX_ONLY in module_directives(path)
+
+
+def page_backend(modules, where: str) -> str:
+    """The backend a page runs on: ``"jax"`` if it includes a JAX-only module.
+
+    Args:
+        modules: The snippets modules the page includes.
+        where: Names the page in the error.
+
+    Raises:
+        ValueError: When the page includes modules for TensorFlow only and for JAX only.
+    """
+    modules = [Path(m) for m in modules if Path(m).suffix == ".py" and Path(m).is_file()]
+    jax_only = [m.name for m in modules if needs_jax(m)]
+    if not jax_only:
+        return "tensorflow"
+    tensorflow_only = [m.name for m in modules if needs_tensorflow(m)]
+    if tensorflow_only:
+        raise ValueError(
+            f"{where}: includes {', '.join(jax_only)} ({JAX_ONLY}) and "
+            f"{', '.join(tensorflow_only)} ({MARKER}); one page runs on one backend"
+        )
+    return "jax"
 
 
 def tensorflow_use(path: Path) -> int:
@@ -121,6 +152,11 @@ def check_tensorflow_markers(site: SiteConfig) -> list:
 def jax_modules(site: SiteConfig) -> list[Path]:
     """The snippets modules the JAX run covers: all but those marked for TensorFlow."""
     return [m for m in site.snippet_modules() if not needs_tensorflow(m)]
+
+
+def tensorflow_modules(site: SiteConfig) -> list[Path]:
+    """The snippets modules the TensorFlow run covers: all but those marked for JAX."""
+    return [m for m in site.snippet_modules() if not needs_jax(m)]
 
 
 # --- what pages declare for JAX ----------------------------------------------------
@@ -344,7 +380,8 @@ def compare(rel: str, tensorflow: dict, jax: dict | None, declared: list[Declare
 
     Args:
         rel: The module, relative to the repository root.
-        tensorflow: Its result on TensorFlow (``ok`` and ``stdout``).
+        tensorflow: Its result on TensorFlow (``ok`` and ``stdout``), or None for a
+            module that runs on JAX only (its page checks its outputs).
         jax: Its result on JAX, or None when the JAX run did not cover it.
         declared: The JAX outputs the pages declare (any module's).
     """
@@ -352,6 +389,8 @@ def compare(rel: str, tensorflow: dict, jax: dict | None, declared: list[Declare
         return f"{rel} was not run on JAX"
     if not jax["ok"]:
         return f"{rel} failed on JAX:\n{jax['error']}"
+    if tensorflow is None:
+        return ""
     if not tensorflow.get("ok"):
         return f"{rel} failed on TensorFlow, so its JAX output cannot be compared"
     import difflib
@@ -396,10 +435,11 @@ def record(
     for path in site.snippet_modules():
         rel = path.relative_to(site.root).as_posix()
         passed = []
-        if tensorflow.get(rel, {}).get("ok"):
+        if tensorflow.get(rel, {}).get("ok") and not needs_jax(path):
             passed.append("tensorflow")
+        on_tensorflow = None if needs_jax(path) else tensorflow.get(rel, {})
         if not needs_tensorflow(path) and not compare(
-            rel, tensorflow.get(rel, {}), jax["modules"].get(rel), declared
+            rel, on_tensorflow, jax["modules"].get(rel), declared
         ):
             passed.append("jax")
         modules[rel] = passed
@@ -440,7 +480,7 @@ def write(root: Path) -> int:
     site = load_site_config(root)
     from concurrent.futures import ThreadPoolExecutor
 
-    runs = {"tensorflow": site.snippet_modules(), "jax": jax_modules(site)}
+    runs = {"tensorflow": tensorflow_modules(site), "jax": jax_modules(site)}
     with ThreadPoolExecutor(2) as pool:  # two processes, one per backend, side by side
         futures = {b: pool.submit(run_modules, m, b, site.root) for b, m in runs.items()}
     results = {backend: future.result() for backend, future in futures.items()}
@@ -455,7 +495,7 @@ def write(root: Path) -> int:
         rel = path.relative_to(site.root).as_posix()
         why = compare(
             rel,
-            results["tensorflow"]["modules"].get(rel, {}),
+            None if needs_jax(path) else results["tensorflow"]["modules"].get(rel, {}),
             results["jax"]["modules"].get(rel),
             declared_outputs(site),
         )

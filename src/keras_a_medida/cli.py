@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .backends import run_here
+from .backends import run_here, tensorflow_modules
 from .checks import run_checks
 from .config import SiteConfigError, load_site_config
 from .links import check_links
@@ -37,7 +37,8 @@ def cmd_check(args) -> int:
 def cmd_run_snippets(args) -> int:
     """``run-snippets``: run modules as scripts; exit 1 if one fails."""
     root = Path(args.root).resolve()
-    modules = [Path(m).resolve() for m in args.modules] or load_site_config(root).snippet_modules()
+    modules = [Path(m).resolve() for m in args.modules]
+    modules = modules or tensorflow_modules(load_site_config(root))
     results = run_here(modules, root)["modules"]  # stdout compared with JAX's: test_backends
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -12,7 +12,8 @@ Colab's preinstalled TensorFlow, Keras and NumPy are not the versions the notebo
 run with, so the notebook's first cell installs the exact pins of ``requirements.lock``
 for TensorFlow, Keras and every other distribution its code imports. A notebook that
 imports the site's own tooling (the benchmarks page) also clones the repository and puts
-its ``src`` folder on ``sys.path``.
+its ``src`` folder on ``sys.path``. A notebook that runs on JAX also gets JAX's pins and
+sets ``KERAS_BACKEND`` there, before any cell imports Keras.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from urllib.parse import urlparse
 import nbformat
 
 from .lock import canonical, read_lock
+from .notebooks import notebook_backend
 
 BRANCH = "notebooks"
 """The branch the docs workflow publishes the built notebooks to (Colab reads it)."""
@@ -48,6 +50,12 @@ CLONE = (
     'sys.path.insert(0, os.path.abspath("keras-a-medida/src"))'
 )
 LINK_TEXT = {"en": "Open in Colab", "es": "Abrir en Colab"}
+SET_BACKEND = {
+    "en": 'import os\nos.environ["KERAS_BACKEND"] = "{backend}"  # before Keras is imported',
+    "es": 'import os\nos.environ["KERAS_BACKEND"] = "{backend}"  # antes de importar Keras',
+}
+BACKEND_DISTRIBUTIONS = {"jax": ("jax", "jaxlib")}
+"""Pinned in the install cell of a notebook that runs on that backend."""
 
 
 class ColabError(ValueError):
@@ -67,13 +75,16 @@ def imported_modules(sources: list[str]) -> set[str]:
     return found
 
 
-def requirements(sources: list[str], lock: Path, where: str = "notebook") -> tuple[list[str], bool]:
+def requirements(
+    sources: list[str], lock: Path, where: str = "notebook", backend: str = "tensorflow"
+) -> tuple[list[str], bool]:
     """The pins a notebook needs, and whether it needs the site's own tooling.
 
     Args:
         sources: The notebook's code cells.
         lock: ``requirements.lock``.
         where: Names the notebook in errors.
+        backend: The Keras backend it runs on (its distributions are pinned too).
 
     Returns:
         ``["tensorflow-cpu==2.21.0", "keras==3.15.1", ...]`` (TensorFlow and Keras first,
@@ -84,7 +95,7 @@ def requirements(sources: list[str], lock: Path, where: str = "notebook") -> tup
     """
     pins = read_lock(lock)
     owners = importlib.metadata.packages_distributions()
-    names = list(ALWAYS)
+    names = list(ALWAYS) + [canonical(d) for d in BACKEND_DISTRIBUTIONS.get(backend, ())]
     tooling = False
     for module in sorted(imported_modules(sources)):
         if module in sys.stdlib_module_names or module == "__future__":
@@ -100,7 +111,7 @@ def requirements(sources: list[str], lock: Path, where: str = "notebook") -> tup
                 f" (installed: {dists or 'none'}); add it to pyproject.toml and the lock"
             )
         names += [d for d in pinned if d not in names]
-    missing = [n for n in ALWAYS if n not in pins]
+    missing = [n for n in names if n not in pins]
     if missing:
         raise ColabError(f"{lock}: no pin for {', '.join(missing)}")
     head = list(ALWAYS)
@@ -109,13 +120,23 @@ def requirements(sources: list[str], lock: Path, where: str = "notebook") -> tup
 
 
 def install_source(
-    sources: list[str], lock: Path, repo_url: str, lang: str, where: str = "notebook"
+    sources: list[str],
+    lock: Path,
+    repo_url: str,
+    lang: str,
+    where: str = "notebook",
+    backend: str = "tensorflow",
 ) -> str:
-    """The first cell's source: a comment, ``%pip install -q <pins>``, the clone if needed."""
-    pins, tooling = requirements(sources, lock, where)
+    """The first cell's source: a comment, ``%pip install -q <pins>``, the clone if needed.
+
+    On a backend other than TensorFlow, it also sets ``KERAS_BACKEND``.
+    """
+    pins, tooling = requirements(sources, lock, where, backend)
     lines = [COMMENT.get(lang, COMMENT["en"]), "%pip install -q " + " ".join(pins)]
     if tooling:
         lines.append(CLONE.format(repo=repo_url.rstrip("/")))
+    if backend != "tensorflow":
+        lines.append(SET_BACKEND.get(lang, SET_BACKEND["en"]).format(backend=backend))
     return "\n".join(lines)
 
 
@@ -126,7 +147,8 @@ def add_install_cell(notebook, lock: Path, repo_url: str, lang: str, where: str 
     elsewhere (the site's own runs use the pinned virtual environment).
     """
     sources = [c.source for c in notebook.cells if c.cell_type == "code"]
-    cell = nbformat.v4.new_code_cell(install_source(sources, lock, repo_url, lang, where))
+    backend = notebook_backend(notebook)
+    cell = nbformat.v4.new_code_cell(install_source(sources, lock, repo_url, lang, where, backend))
     cell["id"] = "install"
     notebook.cells.insert(0, cell)
     return notebook

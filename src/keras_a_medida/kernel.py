@@ -3,7 +3,8 @@
 One kernel runs many notebooks: before each, the namespace is cleared (``%reset -f``),
 Keras's global state reset and the working directory changed to a scratch folder, so a
 page sees only what it shows while TensorFlow is imported once. A page that includes a
-module marked ``# keras-a-medida: fresh-process`` gets a kernel of its own. Complete runs
+module marked ``# keras-a-medida: fresh-process`` gets a kernel of its own, and so does a
+page that runs on JAX (started with ``KERAS_BACKEND=jax``). Complete runs
 are cached by the code cells' content, so the second language, and a build after the
 tests, reuse them instead of running the code again.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from nbconvert.filters import strip_ansi
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from .config import SiteConfig
-from .notebooks import code_cells, notebook_from_page
+from .notebooks import code_cells, notebook_backend, notebook_from_page
 from .pages import Page, PageError, read_blocks
 from .runner import needs_fresh_process
 
@@ -46,7 +48,7 @@ def cache_key(notebook, root: Path, fresh: bool) -> str:
     """What the outputs depend on.
 
     The code cells, the pinned versions, the kernel mode and the data files (``data/``)
-    that the code may read.
+    that the code may read; and the backend, when it is not TensorFlow.
     """
     data = {
         "code": code_cells(notebook),
@@ -54,6 +56,8 @@ def cache_key(notebook, root: Path, fresh: bool) -> str:
         "data": data_digest(root),
         "fresh": fresh,
     }
+    if notebook_backend(notebook) != "tensorflow":
+        data["backend"] = notebook_backend(notebook)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:20]
 
 
@@ -84,13 +88,23 @@ written to a database."""
 
 
 class Kernel:
-    """A Jupyter kernel that runs one notebook after another, reset in between."""
+    """A Jupyter kernel that runs one notebook after another, reset in between.
 
-    def __init__(self):
+    Keras in it runs on ``backend`` (``KERAS_BACKEND`` is set when the kernel starts).
+    """
+
+    def __init__(self, backend: str = "tensorflow"):
+        self.backend = backend
         self.manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc")
-        self.manager.start_kernel(extra_arguments=KERNEL_OPTIONS)
+        env = dict(os.environ, KERAS_BACKEND=backend)
+        self.manager.start_kernel(extra_arguments=KERNEL_OPTIONS, env=env)
         self.used = False  # True once a notebook ran: the kernel is no longer fresh
-        self.client = None  # one client for every run: a new one waits ~0.2 s for the kernel
+        # one client for every run (a new one waits ~0.2 s for the kernel); ready before
+        # another kernel starts, which would otherwise pick the same ipc files
+        self.client = self.manager.client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
+        self.client.allow_stdin = False
         self.scratch = tempfile.TemporaryDirectory(prefix="kam-kernel-")  # each run's cwd
         self.workdir = None
 
@@ -191,13 +205,14 @@ def run_page_notebook(
         fresh: The page includes a ``fresh-process`` module (part of the cache key).
         kernel: The kernel to run it in, or ``None``. A page marked ``fresh`` needs a
             kernel that has run nothing yet: ``kernel`` if it has not (a shared one
-            before its first page), otherwise a new one. A new kernel is shut down
-            afterwards.
+            before its first page), otherwise a new one. A notebook whose backend is
+            not ``kernel``'s gets a new one too. A new kernel is shut down afterwards.
     """
-    if fresh and kernel is not None and kernel.used:
+    backend = notebook_backend(notebook)
+    if kernel is not None and ((fresh and kernel.used) or kernel.backend != backend):
         kernel = None
     own = kernel is None
-    kernel = Kernel() if own else kernel
+    kernel = Kernel(backend) if own else kernel
     try:
         results = kernel.run(notebook, data=root / "data")
     finally:

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 import nbformat
 
+from .backends import page_backend
 from .config import SiteConfig
 from .lock import read_lock
 from .pages import (
@@ -49,11 +50,21 @@ INTRO = {
     ),
 }
 
+ON_JAX = {
+    "en": "\n\nIts code runs on the JAX backend, with JAX {jax}: install `jax=={jax}` too, "
+    "and set `KERAS_BACKEND=jax` before Keras is imported, as the first code cell does.",
+    "es": "\n\nSu código se ejecuta en el backend de JAX, con JAX {jax}: instala también "
+    "`jax=={jax}` y define `KERAS_BACKEND=jax` antes de importar Keras, como hace la "
+    "primera celda de código.",
+}
+"""Added to the introduction of a page that runs on JAX (see
+[page_backend][keras_a_medida.backends.page_backend])."""
+
 
 def pinned_versions(root: Path) -> dict[str, str]:
-    """The pinned TensorFlow and Keras versions, read from ``requirements.lock``."""
+    """The pinned TensorFlow, Keras and JAX versions, read from ``requirements.lock``."""
     pins = read_lock(root / "requirements.lock")
-    return {"tf": pins["tensorflow-cpu"], "keras": pins["keras"]}
+    return {"tf": pins["tensorflow-cpu"], "keras": pins["keras"], "jax": pins["jax"]}
 
 
 def _absolute_links(text: str, base: str) -> str:
@@ -127,6 +138,8 @@ def notebook_from_page(
             skip.update(range(shown[0], shown[1] + 1))
     base = Page(site, lang, page.resolve().relative_to(site.lang_dir(lang)).as_posix()).absolute_url
     versions = pinned_versions(site.root)
+    modules = [site.root / inc.path for block in blocks for inc in block.includes]
+    backend = page_backend(modules, str(page))
     cells = []
     prose: list[str] = []
 
@@ -148,6 +161,8 @@ def notebook_from_page(
         if not intro_done and line.startswith("# "):
             flush()
             intro = INTRO.get(lang, INTRO["en"]).format(url=base, **versions)
+            if backend == "jax":
+                intro += ON_JAX.get(lang, ON_JAX["en"]).format(**versions)
             cells.append(nbformat.v4.new_markdown_cell(intro))
             intro_done = True
     flush()
@@ -160,7 +175,18 @@ def notebook_from_page(
             "language_info": {"name": "python"},
         }
     )
+    if backend != "tensorflow":  # the kernel that runs it, and the install cell, read it
+        notebook.metadata[BACKEND_KEY] = {"backend": backend}
     return notebook
+
+
+BACKEND_KEY = "keras_a_medida"
+"""The notebook metadata that names a backend other than TensorFlow."""
+
+
+def notebook_backend(notebook) -> str:
+    """The Keras backend ``notebook`` runs on (``"tensorflow"`` unless its page is JAX's)."""
+    return notebook.metadata.get(BACKEND_KEY, {}).get("backend", "tensorflow")
 
 
 def code_cells(notebook) -> list[str]:

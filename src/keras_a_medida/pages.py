@@ -148,6 +148,8 @@ declares the image files the module writes into its working directory; the build
 the module and publishes them under ``assets/figures/``. ``# keras-a-medida:
 needs-tensorflow`` says the module runs on the TensorFlow backend only (see
 [keras_a_medida.backends][]); every other module is also run under JAX.
+``# keras-a-medida: needs-jax`` says it runs on JAX only, and so do the pages that
+include it.
 """
 
 
@@ -162,10 +164,10 @@ def module_directives(path: Path) -> dict[str, list[str]]:
         if not line.startswith(DIRECTIVE):
             continue
         name, *args = line[len(DIRECTIVE) :].split()
-        if name not in {"fresh-process", "figures", "needs-tensorflow"}:
+        if name not in {"fresh-process", "figures", "needs-tensorflow", "needs-jax"}:
             raise PageError(
                 f"{path}:{number}: unknown directive {name!r} "
-                "(use 'fresh-process', 'figures' or 'needs-tensorflow')"
+                "(use 'fresh-process', 'figures', 'needs-tensorflow' or 'needs-jax')"
             )
         found[name] = args
     return found

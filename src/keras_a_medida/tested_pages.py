@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .backends import JAX_OUTPUT, NAMES
+from .backends import JAX_OUTPUT, NAMES, page_backend
 from .config import SiteConfig
 
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<ticks>`{3,})(?P<info>.*)$")
@@ -49,8 +49,8 @@ def _join(words: list[str], lang: str) -> str:
     return f"{', '.join(words[:-1])} {TEXT[lang]['and']} {words[-1]}"
 
 
-def stamp(record: dict, lang: str) -> str:
-    """The line under a page's title.
+def stamp(record: dict, lang: str, backends: list[str] | None = None) -> str:
+    """The line under a page's title; ``backends`` (default: the record's) names a page's.
 
     Examples:
         >>> record = {"date": "2026-12-03", "backends": ["tensorflow", "jax"],
@@ -58,15 +58,19 @@ def stamp(record: dict, lang: str) -> str:
         ...                        "jax": "0.10.2", "jaxlib": "0.10.2"}}
         >>> stamp(record, "en")
         'Tested with TensorFlow 2.21.0, Keras 3.15.1 and JAX 0.10.2 on 2026-12-03 (backends: TensorFlow and JAX).'
+        >>> stamp(record, "en", ["jax"])
+        'Tested with Keras 3.15.1 and JAX 0.10.2 on 2026-12-03 (backends: JAX).'
     """  # noqa: E501
     text = TEXT.get(lang, TEXT["en"])
+    backends = record["backends"] if backends is None else backends
     found = record["versions"]
     names = [("tensorflow", "TensorFlow"), ("keras", "Keras"), ("jax", "JAX")]
-    versions = [f"{name} {found[key]}" for key, name in names if found.get(key)]
+    shown = [key for key, _ in names if key == "keras" or key in backends]
+    versions = [f"{name} {found[key]}" for key, name in names if found.get(key) and key in shown]
     return text["stamp"].format(
         versions=_join(versions, lang if lang in TEXT else "en"),
         date=record["date"],
-        backends=_join([NAMES[b] for b in record["backends"]], lang if lang in TEXT else "en"),
+        backends=_join([NAMES[b] for b in backends], lang if lang in TEXT else "en"),
     )
 
 
@@ -124,6 +128,9 @@ def render(markdown: str, lang: str, record: dict, site: SiteConfig, command: st
     if not record:
         return markdown
     lines = markdown.split("\n")
+    included = [m["path"] for m in map(_INCLUDE.match, lines) if m]
+    modules = [site.root / _module(p, site.snippets_dirs, site.root) for p in included]
+    on_jax = page_backend(modules, "a page") == "jax"  # its blocks ran on JAX only
     out: list[str] = []
     index = 0
     titled = False
@@ -131,7 +138,8 @@ def render(markdown: str, lang: str, record: dict, site: SiteConfig, command: st
         line = lines[index]
         fence = _FENCE.match(line)
         if not titled and line.startswith("# "):
-            out += [line, "", f'<p class="kam-tested-with">{stamp(record, lang)}</p>']
+            shown = stamp(record, lang, ["jax"] if on_jax else None)
+            out += [line, "", f'<p class="kam-tested-with">{shown}</p>']
             titled = True
             index += 1
             continue
