@@ -14,7 +14,6 @@ import nbformat
 import pytest
 
 from keras_a_medida import backends
-from keras_a_medida.cli import snippet_modules
 from keras_a_medida.colab import add_install_cell
 from keras_a_medida.config import load_site_config
 from keras_a_medida.kernel import run_page_notebook
@@ -71,7 +70,7 @@ def test_the_jax_page_says_it_was_tested_on_jax(site_config):
 
 
 def test_the_tensorflow_lane_skips_a_jax_only_module_and_the_jax_run_has_it():
-    assert ROOT / JAX_MODULE not in snippet_modules(ROOT)
+    assert ROOT / JAX_MODULE not in backends.tensorflow_modules(load_site_config(ROOT))
     assert ROOT / JAX_MODULE in backends.jax_modules(load_site_config(ROOT))
 
 

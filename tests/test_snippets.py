@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from keras_a_medida.backends import tensorflow_modules
 from keras_a_medida.config import load_site_config
 from tests_paths import ROOT
 
-MODULES = [m.relative_to(ROOT).as_posix() for m in load_site_config(ROOT).snippet_modules()]
+MODULES = [m.relative_to(ROOT).as_posix() for m in tensorflow_modules(load_site_config(ROOT))]
 
 
 @pytest.mark.parametrize("module", MODULES)
