@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+# A word that the search of one language finds and the other's does not (the English
+# glossary lists Spanish terms, so a Spanish word of the glossary will not do).
+SEARCH_WORD = {"en": "between", "es": "devuelve"}
 COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".ipynb", ".md")
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from site_server import SEARCH_WORD as WORD
 from site_server import serve
 
 TEXT = {"en": "Page not found", "es": "Página no encontrada"}
-WORD = {"en": "between", "es": "entrenamiento"}  # found in one language only
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

@@ -8,19 +8,19 @@ blocked and listed, never made.
 
 from __future__ import annotations
 
-import functools
+import os
 import shutil
 import subprocess
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from keras_a_medida.backends import page_backend
 from keras_a_medida.checks import Site
 from keras_a_medida.pages import Page
+from site_server import SEARCH_WORD, serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 INSTALL = "apt-get update && apt-get install -y chromium"
@@ -55,25 +55,8 @@ KNOWN = ("/sitemap.xml",)
 @pytest.fixture(scope="module")
 def served(site_config_module, built_site):
     assert built_site.returncode == 0, built_site.output
-    site_dir = built_site.site_dir
-    prefix = site_config_module.url_path
-
-    class Handler(SimpleHTTPRequestHandler):
-        def translate_path(self, path):
-            if path.startswith(prefix):
-                path = "/" + path[len(prefix) :]
-            return super().translate_path(path)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(site_dir))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}", site_dir
-    server.shutdown()
+    with serve(built_site.site_dir, site_config_module.url_path) as base:
+        yield base, built_site.site_dir
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +171,7 @@ def test_switcher_search_theme_and_phone_width(browser, served, site_config_modu
             page.wait_for_url(f"{expected}*", timeout=10000)
         except sync_api.TimeoutError:
             pytest.fail(f"{source}: the switcher went to {page.url}, not {expected}")
-    for lang, word in (("es", "entrenamiento"), ("en", "between")):  # one language each
+    for lang, word in SEARCH_WORD.items():  # one language each
         page.goto(base + ("es/" if lang == "es" else ""))
         links = []
         for _ in range(20):  # the search index loads in a worker after the page
@@ -232,13 +215,19 @@ def _copied_blocks(page, url):
     return texts
 
 
-def _run_copied(texts, workdir):
+def _run_copied(texts, workdir, backend):
     marker = f"print({SEPARATOR!r})\n"
     script = marker.join(text if text.endswith("\n") else text + "\n" for text in texts)
     path = Path(workdir) / "page.py"
     path.write_text(script, encoding="utf-8")
+    env = {**os.environ, "KERAS_BACKEND": backend}  # as the page says to run it
     return subprocess.run(
-        [sys.executable, str(path)], cwd=workdir, capture_output=True, text=True, timeout=600
+        [sys.executable, str(path)],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -262,7 +251,9 @@ def test_code_copied_from_each_page_runs_and_prints_what_the_page_shows(
             workdir = tmp_path / source.stem
             workdir.mkdir()
             (workdir / "data").symlink_to(config.root / "data")  # run as from the root
-            jobs.append((source, blocks, pool.submit(_run_copied, texts, workdir)))
+            modules = [config.root / inc.path for block in blocks for inc in block.includes]
+            backend = page_backend(modules, str(source))
+            jobs.append((source, blocks, pool.submit(_run_copied, texts, workdir, backend)))
         assert len(jobs) >= 10
         results = [future.result() for _, _, future in jobs]
     failures = []

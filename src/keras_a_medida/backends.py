@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -67,7 +68,7 @@ def needs_jax(path: Path) -> bool:
     return JAX_ONLY in module_directives(path)
 
 
-def page_backend(modules, where: str) -> str:
+def page_backend(modules: Iterable[str | Path], where: str) -> str:
     """The backend a page runs on: ``"jax"`` if it includes a JAX-only module.
 
     Args:
