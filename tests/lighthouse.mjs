@@ -11,6 +11,7 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import * as constants from "lighthouse/core/config/constants.js";
 import { pageFunctions } from "lighthouse/core/lib/page-functions.js";
+import { writeFileSync } from "node:fs";
 import puppeteer from "puppeteer-core";
 
 const [chromePath, flagsJson, ...urls] = process.argv.slice(2);
@@ -35,6 +36,15 @@ async function benchmarkIndex(browser) {
   }
 }
 
+// The metrics the performance score weighs (Lighthouse 12: TBT 30%, LCP 25%, CLS 25%,
+// FCP 10%, Speed Index 10%), in milliseconds (CLS: a unitless score).
+const METRICS = [
+  "first-contentful-paint",
+  "largest-contentful-paint",
+  "total-blocking-time",
+  "cumulative-layout-shift",
+  "speed-index",
+];
 const settings = {
   // Screenshots are for people reading a report; nothing here reads them.
   disableFullPageScreenshot: true,
@@ -70,7 +80,16 @@ try {
       }
     }
     const cpu = { benchmarkIndex: Math.round(index), cpuSlowdownMultiplier };
-    results[url] = { scores, failed, cpu };
+    const metrics = {};
+    for (const id of METRICS) {
+      const value = lhr.audits[id].numericValue;
+      metrics[id] = id === "cumulative-layout-shift" ? Math.round(value * 1000) / 1000 : Math.round(value);
+    }
+    results[url] = { scores, failed, cpu, metrics };
+    if (process.env.LIGHTHOUSE_JSON_DIR) {
+      const name = url.replace(/^https?:\/\/[^/]+\//, "").replace(/\W+/g, "_") || "home";
+      writeFileSync(`${process.env.LIGHTHOUSE_JSON_DIR}/${name}.json`, JSON.stringify(lhr));
+    }
   }
 } finally {
   await browser.disconnect();
