@@ -11,7 +11,6 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import * as constants from "lighthouse/core/config/constants.js";
 import { pageFunctions } from "lighthouse/core/lib/page-functions.js";
-import { writeFileSync } from "node:fs";
 import puppeteer from "puppeteer-core";
 
 const [chromePath, flagsJson, ...urls] = process.argv.slice(2);
@@ -86,10 +85,6 @@ try {
       metrics[id] = id === "cumulative-layout-shift" ? Math.round(value * 1000) / 1000 : Math.round(value);
     }
     results[url] = { scores, failed, cpu, metrics };
-    if (process.env.LIGHTHOUSE_JSON_DIR) {
-      const name = url.replace(/^https?:\/\/[^/]+\//, "").replace(/\W+/g, "_") || "home";
-      writeFileSync(`${process.env.LIGHTHOUSE_JSON_DIR}/${name}.json`, JSON.stringify(lhr));
-    }
   }
 } finally {
   await browser.disconnect();

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from keras_a_medida.backends import page_backend
+from keras_a_medida.backends import blocks_backend
 from keras_a_medida.checks import Site
 from keras_a_medida.pages import Page
 from site_server import SEARCH_WORD, serve
@@ -251,8 +251,7 @@ def test_code_copied_from_each_page_runs_and_prints_what_the_page_shows(
             workdir = tmp_path / source.stem
             workdir.mkdir()
             (workdir / "data").symlink_to(config.root / "data")  # run as from the root
-            modules = [config.root / inc.path for block in blocks for inc in block.includes]
-            backend = page_backend(modules, str(source))
+            backend = blocks_backend(blocks, config.root, str(source))
             jobs.append((source, blocks, pool.submit(_run_copied, texts, workdir, backend)))
         assert len(jobs) >= 10
         results = [future.result() for _, _, future in jobs]

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .checks import Problem
 from .config import SiteConfig, load_site_config
-from .pages import DIRECTIVE, iter_pages, module_directives, read_blocks
+from .pages import DIRECTIVE, Block, iter_pages, module_directives, read_blocks
 from .runner import prepare_environment, run_module
 
 MARKER = "needs-tensorflow"
@@ -89,6 +89,14 @@ def page_backend(modules: Iterable[str | Path], where: str) -> str:
             f"{', '.join(tensorflow_only)} ({MARKER}); one page runs on one backend"
         )
     return "jax"
+
+
+def blocks_backend(blocks: Iterable[Block], root: Path, where: str) -> str:
+    """The backend a page runs on, from the modules its ``blocks`` include.
+
+    See [page_backend][keras_a_medida.backends.page_backend], which ``where`` is passed to.
+    """
+    return page_backend([root / inc.path for block in blocks for inc in block.includes], where)
 
 
 def tensorflow_use(path: Path) -> int:

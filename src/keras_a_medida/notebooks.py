@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 import nbformat
 
-from .backends import page_backend
+from .backends import blocks_backend
 from .config import SiteConfig
 from .lock import read_lock
 from .pages import (
@@ -138,8 +138,7 @@ def notebook_from_page(
             skip.update(range(shown[0], shown[1] + 1))
     base = Page(site, lang, page.resolve().relative_to(site.lang_dir(lang)).as_posix()).absolute_url
     versions = pinned_versions(site.root)
-    modules = [site.root / inc.path for block in blocks for inc in block.includes]
-    backend = page_backend(modules, str(page))
+    backend = blocks_backend(blocks, site.root, str(page))
     cells = []
     prose: list[str] = []
 
