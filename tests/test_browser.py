@@ -113,6 +113,16 @@ def url_of(base, site_dir, html):
     return base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
 
 
+# Material mounts a code block (copy button, annotations) when it nears the viewport
+# (content.lazy in mkdocs.yml): axe audits a page once the reader would have seen all of it.
+SCROLL_THROUGH = """async () => {
+  for (let y = 0; y < document.body.scrollHeight; y += innerHeight) {
+    scrollTo(0, y);
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
+}"""
+
+
 @pytest.fixture(scope="module")
 def visits(browser, served, site_config_module):
     """Every page of the built site, loaded once, with what two tests check on it.
@@ -132,7 +142,7 @@ def visits(browser, served, site_config_module):
         if "contributing" not in source.parts
     }
     audited.add(base + "notebooks/guide/losses/")
-    page = new_page(browser, base)
+    page = new_page(browser, base, viewport={"width": 1280, "height": 2400})
     loaded, problems, findings = [], [], {}
     for html in sorted(site_dir.rglob("index.html")):
         url = url_of(base, site_dir, html)
@@ -142,6 +152,7 @@ def visits(browser, served, site_config_module):
         loaded.append(url)
         problems += [f"{html.relative_to(site_dir)}: {p}" for p in page.problems]
         if url in audited and AXE.is_file():
+            page.evaluate(SCROLL_THROUGH)
             page.add_script_tag(path=str(AXE))
             findings[url] = page.evaluate(
                 "async () => (await axe.run({resultTypes: ['violations']})).violations"
