@@ -198,11 +198,20 @@ def test_switcher_search_theme_and_phone_width(browser, served, site_config_modu
                 break
         assert links, f"no results for {word!r}"
         assert all(("/es/" in link) == (lang == "es") for link in links), (word, links)
-    page.goto(base)
-    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    page.locator("label[for=__palette_1]").first.click()
-    after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    assert (before, after) == ("default", "slate")
+    # The colour scheme follows the system's, at load and when it changes (the change
+    # event comes with the next frame, hence the wait).
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    schemes = []
+    for system, expected in (("dark", "slate"), ("light", "default")):
+        page.emulate_media(color_scheme=system)
+        if not schemes:
+            page.goto(base)
+        try:
+            page.wait_for_function(f"{scheme} === '{expected}'", timeout=5000)
+        except sync_api.TimeoutError:
+            pass
+        schemes.append(page.evaluate(scheme))
+    assert schemes == ["slate", "default"], schemes
     phone = new_page(browser, base, viewport={"width": 375, "height": 740})
     for lang in config.languages:
         for source in site.pages[lang]:
