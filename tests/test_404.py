@@ -44,6 +44,7 @@ def test_each_language_has_its_own_404_page(site_dir, site_config):
             assert f'"{root}{other}/"' in html, f"{path}: does not send /{other}/ readers on"
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="BROWSER TEST NOT RUN: no chromium")
 def test_a_missing_address_lands_on_its_language_404_and_its_search_works(site_dir, site_config):
     sync_api = pytest.importorskip("playwright.sync_api")

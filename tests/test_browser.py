@@ -30,6 +30,7 @@ if not Path(CHROMIUM).exists():
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
 
 FLAGS = [
     "--no-sandbox",

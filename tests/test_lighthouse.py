@@ -46,6 +46,8 @@ if not Path(CHROMIUM).exists() or NODE is None or not LIGHTHOUSE.is_dir():
 
 from test_browser import FLAGS  # noqa: E402  (after the skip: it needs chromium too)
 
+pytestmark = pytest.mark.browser
+
 PAGES = ("", "guide/losses/", "notebooks/guide/losses/")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 RUNS = int(os.environ.get("KERAS_A_MEDIDA_LIGHTHOUSE_RUNS", "1"))
