@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -103,6 +105,15 @@ def load_site_config(root: Path | str = ".") -> SiteConfig:
     path = root / "mkdocs.yml"
     if not path.is_file():
         raise SiteConfigError(f"no mkdocs.yml in {root}")
+    stat = path.stat()
+    # site_url may come from the environment (!ENV), so it is part of the key
+    return _load(path, stat.st_mtime_ns, stat.st_size, tuple(sorted(os.environ.items())))
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path: Path, mtime_ns: int, size: int, environ: tuple) -> SiteConfig:
+    """Parse ``path`` once per version of the file (a build asked for it 108 times)."""
+    root = path.parent
     with path.open(encoding="utf-8") as handle:
         raw = yaml_load(handle)
     extensions = raw.get("markdown_extensions") or []
