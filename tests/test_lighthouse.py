@@ -28,12 +28,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from keras_a_medida.pytest_plugin import build_command
 from site_server import serve
 from tests_paths import ROOT
 
@@ -72,21 +72,24 @@ plugins:
   - i18n:
       docs_structure: folder
       languages:
-        - {locale: en, name: English, default: true}
-        - {locale: es, name: Español}
 """
-BARE_PAGE = "# {title}\n\nOne short paragraph, so that the page has something to paint.\n"
+BARE_PAGE = "# Bare Material ({lang})\n\nOne short paragraph, so the page has something to paint.\n"
 
 
-@pytest.fixture(scope="module")
-def bare_material(tmp_path_factory) -> Path:
-    """A bare Material + i18n site built with the pinned theme: the reference's pages."""
-    root = tmp_path_factory.mktemp("bare-material")
-    (root / "mkdocs.yml").write_text(BARE_CONFIG, encoding="utf-8")
-    for lang, title in (("en", "Bare Material"), ("es", "Material sin más")):
+@pytest.fixture
+def bare_material(tmp_path, site_config) -> Path:
+    """A bare Material + i18n site in the site's languages, built with the pinned theme."""
+    root = tmp_path  # the bare site's project
+    default = site_config.default_language
+    config = BARE_CONFIG + "".join(
+        f"        - {{locale: {lang}, name: {lang}, default: {str(lang == default).lower()}}}\n"
+        for lang in site_config.languages
+    )
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for lang in site_config.languages:
         (root / "docs" / lang).mkdir(parents=True)
-        (root / "docs" / lang / "index.md").write_text(BARE_PAGE.format(title=title), "utf-8")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")]
+        (root / "docs" / lang / "index.md").write_text(BARE_PAGE.format(lang=lang), "utf-8")
+    command = build_command(root / "site")  # make build's command, as for the site itself
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"
@@ -113,15 +116,14 @@ def test_lighthouse_scores_of_home_guide_and_notebook_pages_in_both_languages(
         serve(built_site.site_dir, site_config.url_path) as base,
         serve(bare_material, "/bare/") as bare_base,
     ):
-        urls = [
-            base + site_config.lang_prefix(lang) + page
-            for lang in site_config.languages
-            for page in PAGES
-        ]
-        bare = [bare_base, bare_base + "es/"]
         # each language's reference after its pages: a fresh browser's first page, slower
         # than the rest, is one of ours, never the reference
-        order = [*urls[: len(PAGES)], bare[0], *urls[len(PAGES) :], bare[1]]
+        urls, bare, order = [], [], []
+        for lang in site_config.languages:
+            prefix = site_config.lang_prefix(lang)
+            urls += [base + prefix + page for page in PAGES]
+            bare.append(bare_base + prefix)
+            order += [*urls[-len(PAGES) :], bare[-1]]
         start = time.perf_counter()
         rounds = [run_lighthouse(order) for _ in range(RUNS)]
         seconds = time.perf_counter() - start
