@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
-from keras_a_medida.backends import tensorflow_modules
+from keras_a_medida.backends import run_here, tensorflow_modules
 from keras_a_medida.config import load_site_config
 from tests_paths import ROOT
 
@@ -19,3 +22,15 @@ def test_module_runs_standalone_and_checks_itself(module, snippet_results):
 
 def test_there_are_snippets():
     assert MODULES, f"no modules under {load_site_config(ROOT).snippets_dirs}"
+
+
+def test_a_run_leaves_no_temporary_files_behind(tmp_path):
+    """What modules save into temporary folders goes with the run (30 folders a run piled up)."""
+    module = tmp_path / "saves.py"
+    module.write_text(
+        "import pathlib, tempfile\npathlib.Path(tempfile.mkdtemp(), 'm.keras').write_text('x')\n"
+    )
+    before = set(Path(tempfile.gettempdir()).iterdir())
+    result = run_here([module], tmp_path)["modules"]["saves.py"]
+    assert result["ok"], result["error"]
+    assert set(Path(tempfile.gettempdir()).iterdir()) == before

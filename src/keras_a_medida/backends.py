@@ -27,7 +27,7 @@ from pathlib import Path
 from .checks import Problem
 from .config import SiteConfig, load_site_config
 from .pages import DIRECTIVE, Block, iter_pages, module_directives, read_blocks
-from .runner import prepare_environment, run_module
+from .runner import prepare_environment, run_module, temporary_root
 
 MARKER = "needs-tensorflow"
 """The directive of a module that runs on TensorFlow only."""
@@ -359,17 +359,18 @@ def run_here(modules: list[Path], root: Path) -> dict:
         sys.meta_path.insert(0, _WithoutTensorFlow())
     start = time.perf_counter()
     results = {}
-    for module in modules:
-        rel = module.resolve().relative_to(root).as_posix()
-        began = time.perf_counter()
-        try:
-            results[rel] = {"ok": True, "stdout": run_module(module), "error": None}
-        except BaseException as error:  # noqa: BLE001 - a SystemExit is a failure too
-            text = "".join(traceback.format_exception(error)).replace(str(root) + "/", "")
-            results[rel] = {"ok": False, "stdout": "", "error": text}
-        results[rel]["seconds"] = round(time.perf_counter() - began, 3)
-        status = "ok" if results[rel]["ok"] else "FAILED"
-        print(f"{status:6} {results[rel]['seconds']:7.2f}s  {rel}", file=sys.stderr)
+    with temporary_root():  # what the modules save in temporary folders goes with it
+        for module in modules:
+            rel = module.resolve().relative_to(root).as_posix()
+            began = time.perf_counter()
+            try:
+                results[rel] = {"ok": True, "stdout": run_module(module), "error": None}
+            except BaseException as error:  # noqa: BLE001 - a SystemExit is a failure too
+                text = "".join(traceback.format_exception(error)).replace(str(root) + "/", "")
+                results[rel] = {"ok": False, "stdout": "", "error": text}
+            results[rel]["seconds"] = round(time.perf_counter() - began, 3)
+            status = "ok" if results[rel]["ok"] else "FAILED"
+            print(f"{status:6} {results[rel]['seconds']:7.2f}s  {rel}", file=sys.stderr)
     import keras
 
     return {

@@ -33,6 +33,34 @@ headless Matplotlib, and oneDNN off so that float results do not depend on the C
 no end-of-life notice from Material (stderr, not a log warning)."""
 
 
+@contextlib.contextmanager
+def temporary_root(prefix: str = "kam-snippets-"):
+    """Send every temporary file to one new folder (``TMPDIR``), removed at the end.
+
+    Snippet modules save models into ``tempfile.mkdtemp()`` folders, as a reader's script
+    would, and TensorFlow writes its autograph files there; run many times, those folders
+    piled up in ``/tmp``. The previous ``TMPDIR`` is restored afterwards.
+
+    >>> with temporary_root() as root:
+    ...     made = Path(tempfile.mkdtemp())
+    ...     made.parent == root
+    True
+    >>> made.exists(), root.exists()
+    (False, False)
+    """
+    saved = os.environ.get("TMPDIR"), tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        os.environ["TMPDIR"] = tempfile.tempdir = folder
+        try:
+            yield Path(folder)
+        finally:
+            if saved[0] is None:
+                del os.environ["TMPDIR"]
+            else:
+                os.environ["TMPDIR"] = saved[0]
+            tempfile.tempdir = saved[1]
+
+
 def prepare_environment() -> None:
     """Apply [ENVIRONMENT][keras_a_medida.runner.ENVIRONMENT] without overriding the user."""
     for key, value in ENVIRONMENT.items():
