@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -99,3 +101,17 @@ def test_scaffold_refuses_bad_names_and_existing_files(site_copy):
     scaffold(fresh(site_copy), "metrics/my_metric")
     with pytest.raises(ScaffoldError, match="snippets/metrics/my_metric.py already exists"):
         scaffold(fresh(site_copy), "metrics/my_metric")
+
+
+def test_the_scaffolded_module_passes_ruff(site_copy):
+    """`make test` lints first: a module that fails ruff would stop it before the list."""
+    scaffold(fresh(site_copy), "constraints/unit_sum_with_margin")
+    module = site_copy / "snippets/constraints/unit_sum_with_margin.py"
+    for command in (["check"], ["format", "--check", "--diff"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, str(module)],
+            cwd=site_copy,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, f"ruff {command[0]}: {done.stdout}{done.stderr}"

@@ -27,8 +27,11 @@ from keras import ops
 
 
 def {name}(x):
-    """TODO: write the component (a function, or a subclass with get_config)."""
-    raise NotImplementedError("TODO: write {name} in snippets/{topic}/{name}.py")
+    """TODO: a function, or a subclass with get_config()."""
+    raise NotImplementedError(
+        "TODO: write {name} in "
+        "snippets/{topic}/{name}.py"
+    )
 
 
 # --8<-- [end:define]
@@ -36,7 +39,8 @@ def {name}(x):
 # --8<-- [start:use]
 print(round(float({name}(ops.ones((2,)))), 4))
 # --8<-- [end:use]
-assert keras.__version__.startswith("3."), "TODO: replace by checks of {name}"
+# TODO: replace by checks of {name}
+assert keras.__version__.startswith("3.")
 '''
 
 PAGE = """# {title}
