@@ -140,6 +140,21 @@ def test_build_fails_on_a_missing_translation_and_a_broken_include(site_copy):
     assert "docs/en/index.md:" in log and "broken include" in log, log
 
 
+@pytest.mark.slow
+def test_a_page_left_out_of_the_nav_fails_the_build(site_copy):
+    """MkDocs' own check (mkdocs.yml: validation), in both languages, notebooks exempt."""
+    config = site_copy / "mkdocs.yml"
+    entry = "      - Functions or subclasses?: guide/functions-or-subclasses.md\n"
+    text = config.read_text(encoding="utf-8")
+    assert entry in text
+    config.write_text(text.replace(entry, "      - index.md\n"), encoding="utf-8")
+    result = _build(site_copy)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    for lang in ("en", "es"):
+        assert f'not included in the "nav" configuration:\n  - {lang}/guide/' in log, log
+
+
 FIGURE_MODULE = '''"""A figure for the tests."""
 
 # keras-a-medida: figures demo-en.png demo-es.png
