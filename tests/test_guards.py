@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from conftest import edit
@@ -27,6 +29,21 @@ def test_missing_translation_is_reported(site_copy):
     assert any(f"docs/en/{PAGE}:1: no 'es' twin: docs/es/{PAGE} is missing" in p for p in found), (
         found
     )
+
+
+def test_a_nav_title_without_a_translation_is_reported(site_copy):
+    edit(site_copy / "mkdocs.yml", "            Guide: Guía\n", "")
+    found = problems_in(site_copy)
+    assert [p for p in found if "nav title" in p] == [
+        "mkdocs.yml:" + str(nav_line(site_copy, "  - Guide:")) + ": the nav title 'Guide' has no "
+        "'es' translation\n    fix: add 'Guide: <the title in es>' to the nav_translations of "
+        "the 'es' language in mkdocs.yml"
+    ], found
+
+
+def nav_line(root, text):
+    lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(text))
 
 
 def test_inline_python_is_reported(site_copy):
@@ -162,3 +179,29 @@ def test_translation_without_a_stamp_is_reported(site_copy):
     assert any(
         f"docs/es/{PAGE}:1: does not record which version of docs/en/{PAGE}" in p for p in found
     ), found
+
+
+def test_translation_diff_shows_the_english_change_or_says_why_it_cannot(site_copy, capsys):
+    from keras_a_medida.cli import main
+
+    def git(*words):
+        subprocess.run(["git", *words], cwd=site_copy, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "pages")
+    spanish = f"docs/es/{PAGE}"
+    args = ["--root", str(site_copy), "translation-diff", str(site_copy / spanish)]
+    assert main(args) == 0
+    assert "no change since the version" in capsys.readouterr().out
+
+    edit(site_copy / "docs/en" / PAGE, "## Which form", "New line.\n\n## Which form")
+    assert main(args) == 0
+    assert "+New line." in capsys.readouterr().out
+
+    stamp_translation(site_copy / spanish, load_site_config(site_copy))  # not committed
+    edit(site_copy / "docs/en" / PAGE, "New line.", "Newer line.")
+    assert main(args) == 1
+    error = capsys.readouterr().err
+    assert "that no commit holds" in error, error
+    assert f"keras_a_medida stamp {site_copy / spanish}" in error, error

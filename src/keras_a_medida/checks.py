@@ -97,6 +97,7 @@ def guards() -> tuple:
         tr.check_twin_includes,
         tr.check_anchors,
         tr.check_translations_current,
+        tr.check_nav_titles,
         code.check_placeholders,
         check_glossary,
         check_error_index,

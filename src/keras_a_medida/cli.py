@@ -71,11 +71,20 @@ def cmd_translation_diff(args) -> int:
             ["git", *words], cwd=site.root, capture_output=True, text=True, check=True
         ).stdout
 
+    if content_hash(source.read_text(encoding="utf-8")) == recorded:
+        print(f"{rel}: no change since the version {args.page} records")
+        return 0
     for commit in git("log", "--format=%H", "--", rel).split():
         if content_hash(git("show", f"{commit}:{rel}")) == recorded:
             print(git("diff", commit, "--", rel) or f"{rel}: no change since {commit[:10]}")
             return 0
-    print(f"error: no commit of {rel} has hash {recorded!r}", file=sys.stderr)
+    print(
+        f"error: {args.page} records a version of {rel} ({recorded!r}) that no commit "
+        "holds, so there is nothing to diff against (a page scaffolded and edited before "
+        "its first commit is one case). Compare the two pages, then record the English "
+        f"version: python -m keras_a_medida stamp {args.page}",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -89,8 +98,8 @@ def cmd_new(args) -> int:
         return 2
     for path in written:
         print(f"wrote {path.relative_to(site.root)}")
-    print("Now fill in every TODO (`make outputs` writes the outputs); `make test` lists")
-    print("what is left, file by file.")
+    print("Now fill in every TODO; `pytest <page> --update-outputs` writes a page's outputs.")
+    print("`make test` lists what is left, file by file.")
     return 0
 
 
