@@ -533,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         return write(root)
     if os.environ.get("KERAS_BACKEND") != args.backend:
         parser.error(f"start with KERAS_BACKEND={args.backend} (Keras reads it on import)")
-    result = run_here([Path(m) for m in args.modules], root)
+    result = run_here([Path(m).resolve() for m in args.modules], root)
     if result["backend"] != args.backend:
         parser.error(f"Keras runs on {result['backend']}, not {args.backend}")
     Path(args.json).write_text(json.dumps(result, indent=1), encoding="utf-8")
