@@ -69,6 +69,41 @@ assert order.calls.index("test_end") < order.calls.index("epoch_end 0")
 assert len(order.calls) == 5
 
 
+# evaluate() and predict() call hooks around the run and each batch, and no
+# epoch hook: those are fit()'s (the home page's table).
+class OtherRuns(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def on_test_begin(self, logs=None):
+        self.calls.append("test_begin")
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.calls.append("test_batch")
+
+    def on_predict_begin(self, logs=None):
+        self.calls.append("predict_begin")
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self.calls.append("predict_batch")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.calls.append("epoch")
+
+
+other = OtherRuns()
+evaluated = new_model()
+evaluated.evaluate(x, y, batch_size=4, callbacks=[other], verbose=0)
+evaluated.predict(x, batch_size=4, callbacks=[other], verbose=0)
+assert other.calls == [
+    "test_begin",
+    *["test_batch"] * 2,
+    "predict_begin",
+    *["predict_batch"] * 2,
+], other.calls
+
+
 # --8<-- [start:logs]
 class EpochSummary(keras.callbacks.Callback):
     """Keeps the epoch's logs and the optimizer's step count."""

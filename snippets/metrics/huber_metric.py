@@ -208,6 +208,13 @@ model.evaluate(x[:3], y[:3], verbose=0)
 print("after evaluate:", float(huber_metric.count))
 # --8<-- [end:resets]
 assert float(huber_metric.count) == 3.0
+# train_on_batch() and test_on_batch() reset the metrics at every call (the
+# page says so): each count is that one batch's, not a running total.
+for _ in range(3):
+    model.train_on_batch(x[:4], y[:4])
+    assert float(huber_metric.count) == 4.0, float(huber_metric.count)
+model.test_on_batch(x[:3], y[:3])
+assert float(huber_metric.count) == 3.0
 
 # --8<-- [start:save]
 path = Path(tempfile.mkdtemp()) / "huber.keras"
