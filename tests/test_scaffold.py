@@ -85,7 +85,12 @@ def test_scaffold_fails_with_what_is_left_then_passes_when_filled(site_copy, ker
     assert any(p.startswith(f"{ES}:1: {EN} changed since this translation") for p in found)
 
     # ...then the Spanish page, and stamps it.
-    fill(site_copy / ES, [(r"TODO: [^\n]*", "Un texto en español.")])
+    title = "\n# TODO: My metric (el título en español) { #my-metric }\n"
+    assert title in (site_copy / ES).read_text(encoding="utf-8")
+    fill(
+        site_copy / ES,
+        [(r"TODO: My metric \(el título en español\)", "Mi métrica"), (r"TODO: [^\n]*", "Texto.")],
+    )
     stamp_translation(site_copy / ES, fresh(site_copy))
     assert problems(site_copy) == []
     site = fresh(site_copy)

@@ -43,7 +43,7 @@ print(round(float({name}(ops.ones((2,)))), 4))
 assert keras.__version__.startswith("3.")
 '''
 
-PAGE = """# {title}
+PAGE = """{heading}
 
 !!! abstract "{glance}"
     - TODO: {what}
@@ -83,6 +83,7 @@ WORDS = {
         "explain_code": "say what the code below does.",
         "use": "Use it",
         "explain_output": "say what the output shows.",
+        "title_hint": "the title in English",
     },
     "es": {
         "glance": "En resumen",
@@ -93,6 +94,7 @@ WORDS = {
         "explain_code": "explica qué hace el código.",
         "use": "Úsalo",
         "explain_output": "explica qué muestra la salida.",
+        "title_hint": "el título en español",
     },
 }
 """The words of the page template ``PAGE`` in each language."""
@@ -132,8 +134,12 @@ def scaffold(site: SiteConfig, component: str) -> list[Path]:
     module.parent.mkdir(parents=True, exist_ok=True)
     module.write_text(SNIPPET.format(**values), encoding="utf-8")
     for lang, page in pages.items():
+        words = WORDS.get(lang, WORDS["en"])
+        heading = f"# {title}"  # a translation keeps the English heading's anchor
+        if lang != site.default_language:
+            heading = f"# TODO: {title} ({words['title_hint']}) {{ #{slug} }}"
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(PAGE.format(**values, **WORDS.get(lang, WORDS["en"])), encoding="utf-8")
+        page.write_text(PAGE.format(**values, **words, heading=heading), encoding="utf-8")
     for lang in site.languages[1:]:
         stamp_translation(pages[lang], site)
     config = site.root / "mkdocs.yml"
