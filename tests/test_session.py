@@ -52,7 +52,7 @@ def test_uses_build(built_site):
     assert built_site.returncode == 0, built_site.output
 """
 
-NAV = "nav:\n  - Home: index.md\n  - Steps: guide/steps.md\n"
+NAV = "nav:\n  - Home: index.md\n  - Guide: guide/steps.md\n"  # titles with a Spanish title
 SUMMARY = re.compile(
     r"keras-a-medida: (\d+) page\(s\) run, snippets process (\w+ ?\w*), "
     r"JAX process (\w+ ?\w*), build (\w+ ?\w*)"
