@@ -137,3 +137,18 @@ print("same outputs:", np.array_equal(model(probe), reloaded(probe)))
 # --8<-- [end:save]
 assert isinstance(reloaded.layers[0].kernel_constraint, Clip)
 assert reloaded.layers[0].kernel_constraint.get_config() == config
+
+
+# A closure keeps its limit out of the saved config: the file names only the
+# inner function (the home page's table).
+def make_clip(limit):
+    def inner_clip(w):
+        return ops.clip(w, -limit, limit)
+
+    return inner_clip
+
+
+closure_dense = keras.layers.Dense(2, kernel_constraint=make_clip(0.5))
+saved_con = closure_dense.get_config()["kernel_constraint"]
+assert saved_con["config"] == "inner_clip", saved_con
+assert "0.5" not in str(saved_con)
