@@ -62,3 +62,12 @@ print(reloaded.layers[-1].get_config() == layer.get_config())
 print(np.array_equal(reloaded(x), model(x)))
 # --8<-- [end:layer-save]
 assert reloaded.layers[-1].beta == 4.0
+
+# A function activation adds no weights; a layer may train its own, such as
+# PReLU's alpha (the home page's table).
+with_function = keras.layers.Dense(2, activation=keras.activations.softplus)
+with_function.build((None, 3))
+assert len(with_function.trainable_weights) == 2  # the kernel and the bias
+prelu = keras.layers.PReLU()
+prelu.build((None, 2))
+assert [w.name for w in prelu.trainable_weights] == ["alpha"]
