@@ -104,6 +104,22 @@ assert other.calls == [
 ], other.calls
 
 
+# Every step reads each metric's result(): the logs of every batch hold it
+# (the home page's table).
+class BatchLogs(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.keys = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.keys.append(sorted(logs))
+
+
+batch_logs = BatchLogs()
+new_model().fit(x, y, batch_size=4, callbacks=[batch_logs], verbose=0)
+assert batch_logs.keys == [["huber_2", "loss"]] * 2, batch_logs.keys
+
+
 # --8<-- [start:logs]
 class EpochSummary(keras.callbacks.Callback):
     """Keeps the epoch's logs and the optimizer's step count."""
