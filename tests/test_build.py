@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from conftest import edit_english, hook, make_site_copy
+from conftest import edit, edit_english, hook, make_site_copy
 from keras_a_medida.checks import Site
 from keras_a_medida.code_blocks import check_built_site
 from keras_a_medida.config import load_site_config
@@ -143,11 +143,8 @@ def test_build_fails_on_a_missing_translation_and_a_broken_include(site_copy):
 @pytest.mark.slow
 def test_a_page_left_out_of_the_nav_fails_the_build(site_copy):
     """MkDocs' own check (mkdocs.yml: validation), in both languages, notebooks exempt."""
-    config = site_copy / "mkdocs.yml"
     entry = "      - Functions or subclasses?: guide/functions-or-subclasses.md\n"
-    text = config.read_text(encoding="utf-8")
-    assert entry in text
-    config.write_text(text.replace(entry, "      - index.md\n"), encoding="utf-8")
+    edit(site_copy / "mkdocs.yml", entry, "      - index.md\n")
     result = _build(site_copy)
     log = result.stdout + result.stderr
     assert result.returncode != 0, log

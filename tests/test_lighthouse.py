@@ -138,8 +138,7 @@ def verdict(runs: list[dict], judged: bool) -> tuple[list[str], str]:
         for c, target in TARGETS.items()
         if c != "performance" and any(r["scores"][c] < target for r in runs)
     ]
-    slow_host = [r["cpu"]["benchmarkIndex"] for r in runs]
-    slow_host = [index for index in slow_host if index <= SLOW_HOST]
+    slow_host = [i for r in runs if (i := r["cpu"]["benchmarkIndex"]) <= SLOW_HOST]
     if judged and slow_host:
         return low, f"performance not judged: benchmark index {slow_host} <= {SLOW_HOST}"
     if judged and performance(runs) < TARGETS["performance"]:
@@ -147,8 +146,8 @@ def verdict(runs: list[dict], judged: bool) -> tuple[list[str], str]:
     return low, ""
 
 
-def fake_run(performance: int, index: int = 3000, seo: int = 100) -> dict:
-    scores = {"performance": performance, "accessibility": 100, "best-practices": 100}
+def fake_run(score: int, index: int = 3000, seo: int = 100) -> dict:
+    scores = {"performance": score, "accessibility": 100, "best-practices": 100}
     return {"scores": {**scores, "seo": seo}, "cpu": {"benchmarkIndex": index}}
 
 

@@ -360,8 +360,8 @@ def run_here(modules: list[Path], root: Path) -> dict:
     start = time.perf_counter()
     results = {}
     with temporary_root():  # what the modules save in temporary folders goes with it
-        for module in modules:
-            rel = module.resolve().relative_to(root).as_posix()
+        for module in map(Path.resolve, modules):
+            rel = module.relative_to(root).as_posix()
             began = time.perf_counter()
             try:
                 results[rel] = {"ok": True, "stdout": run_module(module), "error": None}
@@ -533,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         return write(root)
     if os.environ.get("KERAS_BACKEND") != args.backend:
         parser.error(f"start with KERAS_BACKEND={args.backend} (Keras reads it on import)")
-    result = run_here([Path(m).resolve() for m in args.modules], root)
+    result = run_here([Path(m) for m in args.modules], root)
     if result["backend"] != args.backend:
         parser.error(f"Keras runs on {result['backend']}, not {args.backend}")
     Path(args.json).write_text(json.dumps(result, indent=1), encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -27,6 +27,8 @@ class SiteConfig:
             made absolute.
         markdown_extensions: The ``markdown_extensions`` entries, as written.
         site_url: ``site_url``, ending with a slash (``/`` when unset).
+        nav_titles: The titles in ``nav``, sections and pages, depth first.
+        nav_translations: Each other language's ``nav_translations`` of the i18n plugin.
     """
 
     root: Path
@@ -35,6 +37,8 @@ class SiteConfig:
     snippets_config: dict
     markdown_extensions: tuple
     site_url: str = "/"
+    nav_titles: tuple[str, ...] = ()
+    nav_translations: dict[str, dict] = field(default_factory=dict, compare=False)
 
     @property
     def url_path(self) -> str:
@@ -73,19 +77,29 @@ def _extension_config(extensions: list, name: str) -> dict | None:
     return None
 
 
-def _i18n_languages(plugins: list, path: Path) -> tuple[str, ...]:
+def _i18n_languages(plugins: list, path: Path) -> list[dict]:
+    """The i18n plugin's ``languages`` entries, the default one first."""
     for entry in plugins:
         if isinstance(entry, dict) and "i18n" in entry:
             langs = entry["i18n"].get("languages") or []
-            default = [x["locale"] for x in langs if x.get("default")]
-            others = [x["locale"] for x in langs if not x.get("default")]
+            default = [x for x in langs if x.get("default")]
             if len(default) != 1:
                 raise SiteConfigError(
                     f"{path}: the i18n plugin needs exactly one language with "
                     f"'default: true' (found {len(default)})"
                 )
-            return tuple(default + others)
+            return default + [x for x in langs if not x.get("default")]
     raise SiteConfigError(f"{path}: the 'i18n' plugin is not configured")
+
+
+def _nav_titles(items: list):
+    """The titles in a ``nav`` list, sections and pages, depth first."""
+    for item in items:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                yield title
+                if isinstance(value, list):
+                    yield from _nav_titles(value)
 
 
 def load_site_config(root: Path | str = ".") -> SiteConfig:
@@ -128,11 +142,16 @@ def _load(path: Path, mtime_ns: int, size: int, environ: tuple) -> SiteConfig:
     base = snippets.get("base_path", ["."])
     base = [base] if isinstance(base, str) else list(base)
     snippets["base_path"] = [str(root / b) for b in base]
+    languages = _i18n_languages(raw.get("plugins") or [], path)
     return SiteConfig(
         root=root,
         docs_dir=root / raw.get("docs_dir", "docs"),
-        languages=_i18n_languages(raw.get("plugins") or [], path),
+        languages=tuple(lang["locale"] for lang in languages),
         snippets_config=snippets,
         markdown_extensions=tuple(extensions),
         site_url=(raw.get("site_url") or "/").rstrip("/") + "/",
+        nav_titles=tuple(_nav_titles(raw.get("nav") or [])),
+        nav_translations={
+            lang["locale"]: dict(lang.get("nav_translations") or {}) for lang in languages[1:]
+        },
     )

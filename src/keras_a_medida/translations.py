@@ -11,7 +11,6 @@ import itertools
 from pathlib import Path
 
 import markdown
-from mkdocs.utils.yaml import yaml_load
 from pymdownx.snippets import SnippetMissingError
 
 from .checks import Problem, Site
@@ -39,46 +38,25 @@ def check_twins(site: Site) -> list[Problem]:
     return problems
 
 
-def _nav_titles(items: list):
-    """The titles in a ``nav`` list, sections and pages, depth first."""
-    for item in items:
-        if isinstance(item, dict):
-            for title, value in item.items():
-                yield title
-                if isinstance(value, list):
-                    yield from _nav_titles(value)
-
-
 def check_nav_titles(site: Site) -> list[Problem]:
     """Every title in ``nav`` has a translation in each other language's ``nav_translations``.
 
     Without one, mkdocs-static-i18n shows the English title in that language's nav, and
     says nothing.
     """
-    path = site.config.root / "mkdocs.yml"
-    text = path.read_text(encoding="utf-8")
-    raw = yaml_load(text)
-    titles = list(_nav_titles(raw.get("nav") or []))
-    languages = [
-        lang
-        for entry in raw.get("plugins") or []
-        if isinstance(entry, dict) and "i18n" in entry
-        for lang in entry["i18n"].get("languages") or []
-        if not lang.get("default")
-    ]
+    text = (site.config.root / "mkdocs.yml").read_text(encoding="utf-8")  # for the lines
     problems = []
-    for lang in languages:
-        known = lang.get("nav_translations") or {}
-        for title in titles:
+    for lang, known in site.config.nav_translations.items():
+        for title in site.config.nav_titles:
             if title not in known:
                 where = text.find(f"- {title}:")
                 problems.append(
                     Problem(
                         "mkdocs.yml",
                         text.count("\n", 0, where) + 1 if where >= 0 else 1,
-                        f"the nav title {title!r} has no '{lang['locale']}' translation",
-                        f"add '{title}: <the title in {lang['locale']}>' to the nav_translations "
-                        f"of the '{lang['locale']}' language in mkdocs.yml",
+                        f"the nav title {title!r} has no '{lang}' translation",
+                        f"add '{title}: <the title in {lang}>' to the nav_translations "
+                        f"of the '{lang}' language in mkdocs.yml",
                     )
                 )
     return problems
